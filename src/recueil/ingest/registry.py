@@ -1,0 +1,53 @@
+"""Registry of extractors, tried in order; built-ins register like a plugin would."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from recueil.ingest.base import Extractor
+
+HEAD_BYTES = 4096
+
+_EXTRACTORS: list[Extractor] = []
+
+
+def register(extractor: Extractor, *, first: bool = False) -> Extractor:
+    if first:
+        _EXTRACTORS.insert(0, extractor)
+    else:
+        _EXTRACTORS.append(extractor)
+    return extractor
+
+
+def extractors() -> list[Extractor]:
+    _load_builtins()
+    return list(_EXTRACTORS)
+
+
+def read_head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(HEAD_BYTES)
+
+
+def find_extractor(path: Path, head: bytes) -> Extractor | None:
+    for extractor in extractors():
+        if extractor.sniff(path, head):
+            return extractor
+    return None
+
+
+# Modules that register the built-in extractors, in the order they are tried:
+# records sniff XML by content before the web-page extractor claims .html/.xml.
+BUILTIN_MODULES = ("recueil.ingest.pdf", "recueil.ingest.webpage")
+
+_loaded = False
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
