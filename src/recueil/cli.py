@@ -14,35 +14,13 @@ from typing import Any
 import click
 
 from recueil import __version__
-from recueil.config import Settings, resolve_settings
+from recueil.cli_common import AppContext, pass_app
+from recueil.config import resolve_settings
 from recueil.errors import RecueilError
 
 log = logging.getLogger("recueil")
 
-
-class AppContext:
-    """Per-invocation state: settings resolved once, the catalogue opened lazily."""
-
-    def __init__(self, settings: Settings, verbose: int, quiet: bool) -> None:
-        self.settings = settings
-        self.verbose = verbose
-        self.quiet = quiet
-        self._catalogue: Any = None
-
-    @property
-    def catalogue(self) -> Any:
-        if self._catalogue is None:
-            from recueil.catalogue.db import open_catalogue
-
-            self._catalogue = open_catalogue(self.settings)
-        return self._catalogue
-
-    def close(self) -> None:
-        if self._catalogue is not None:
-            self._catalogue.close()
-
-
-pass_app = click.make_pass_decorator(AppContext)
+__all__ = ["AppContext", "cli", "main", "pass_app"]
 
 
 class RecueilGroup(click.Group):
@@ -63,17 +41,36 @@ class RecueilGroup(click.Group):
 
 @click.group(cls=RecueilGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="recueil")
-@click.option("--home", type=click.Path(file_okay=False), envvar="RECUEIL_HOME",
-              help="Home directory (catalogue, originals, index). Default: the user data dir.")
-@click.option("--db", "database_url", envvar="RECUEIL_DATABASE_URL",
-              help="SQLAlchemy URL of the catalogue, e.g. postgresql+psycopg://host/recueil.")
-@click.option("--themes", "theme_file", type=click.Path(dir_okay=False), envvar="RECUEIL_THEMES",
-              help="Theme data file replacing the built-in 11 themes.")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="RECUEIL_HOME",
+    help="Home directory (catalogue, originals, index). Default: the user data dir.",
+)
+@click.option(
+    "--db",
+    "database_url",
+    envvar="RECUEIL_DATABASE_URL",
+    help="SQLAlchemy URL of the catalogue, e.g. postgresql+psycopg://host/recueil.",
+)
+@click.option(
+    "--themes",
+    "theme_file",
+    type=click.Path(dir_okay=False),
+    envvar="RECUEIL_THEMES",
+    help="Theme data file replacing the built-in 11 themes.",
+)
 @click.option("-v", "--verbose", count=True, help="Show details and tracebacks.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or logs on stderr.")
 @click.pass_context
-def cli(ctx: click.Context, home: str | None, database_url: str | None, theme_file: str | None,
-        verbose: int, quiet: bool) -> None:
+def cli(
+    ctx: click.Context,
+    home: str | None,
+    database_url: str | None,
+    theme_file: str | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """recueil: catalogue, tag and search the documents of the Cités éducatives.
 
     \b
@@ -84,7 +81,9 @@ def cli(ctx: click.Context, home: str | None, database_url: str | None, theme_fi
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     if quiet:
         level = logging.ERROR
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     settings = resolve_settings(home, database_url, theme_file)
     app = AppContext(settings, verbose, quiet)
     ctx.obj = app

@@ -76,7 +76,11 @@ def resolve_settings(
         else Path(platformdirs.user_data_dir("recueil", appauthor=False))
     )
     home_path = home_path.absolute()
-    url = database_url or os.environ.get(ENV_DATABASE_URL) or sqlite_url(home_path / "catalogue.sqlite3")
+    url = (
+        database_url
+        or os.environ.get(ENV_DATABASE_URL)
+        or sqlite_url(home_path / "catalogue.sqlite3")
+    )
     themes_value = theme_file or os.environ.get(ENV_THEMES)
     themes_path: Path | None = Path(themes_value) if themes_value else None
     if themes_path is None and (home_path / "themes.json").exists():

@@ -25,6 +25,14 @@ class RecueilError(Exception):
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (extraction runs in a child process).
+        return (_rebuild_error, (type(self), self.message, self.hint, self.code))
+
+
+def _rebuild_error(cls: type[RecueilError], message: str, hint: str, code: str) -> RecueilError:
+    return cls(message, hint=hint, code=code)
+
 
 class ConfigError(RecueilError):
     code = "E001"
@@ -115,7 +123,9 @@ class PageTooLargeError(OcrError):
 
 class ThemeDataError(RecueilError):
     code = "E200"
-    hint = "Fix the theme file at the line and field named, or remove it to use the built-in themes."
+    hint = (
+        "Fix the theme file at the line and field named, or remove it to use the built-in themes."
+    )
 
 
 class GazetteerError(RecueilError):
@@ -151,7 +161,9 @@ class IndexLockedError(SearchIndexError):
 
 class QueryError(RecueilError):
     code = "E310"
-    hint = 'Check quotes and parentheses; put codes and dates in quotes, e.g. "REP+" or "09/06/2022".'
+    hint = (
+        'Check quotes and parentheses; put codes and dates in quotes, e.g. "REP+" or "09/06/2022".'
+    )
 
 
 # --- records, harvest, export -------------------------------------------------
@@ -159,7 +171,9 @@ class QueryError(RecueilError):
 
 class HarvestError(RecueilError):
     code = "E400"
-    hint = "Check the OAI-PMH address and the network; the next run resumes from the last good page."
+    hint = (
+        "Check the OAI-PMH address and the network; the next run resumes from the last good page."
+    )
 
 
 class ExportError(RecueilError):

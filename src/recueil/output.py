@@ -25,7 +25,9 @@ def output_options(func: F) -> F:
     @click.option("--json", "fmt", flag_value="json", help="Output JSON.")
     @click.option("--nl", "fmt", flag_value="nl", help="Output newline-delimited JSON.")
     @click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")
-    @click.option("--table", "fmt", flag_value="table", default=True, help="Output a table (default).")
+    @click.option(
+        "--table", "fmt", flag_value="table", default=True, help="Output a table (default)."
+    )
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
@@ -53,8 +55,9 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
 
 
-def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None,
-                 max_width: int = 60) -> str:
+def render_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, max_width: int = 60
+) -> str:
     if not rows:
         return ""
     cols = list(columns or rows[0].keys())
@@ -63,7 +66,9 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+    )
     return "\n".join(lines)
 
 
@@ -78,7 +83,9 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | N
         writer: csv.DictWriter[str] | None = None
         for row in rows:
             if writer is None:
-                writer = csv.DictWriter(out, fieldnames=list(columns or row.keys()), extrasaction="ignore")
+                writer = csv.DictWriter(
+                    out, fieldnames=list(columns or row.keys()), extrasaction="ignore"
+                )
                 writer.writeheader()
             writer.writerow({k: _cell(row.get(k)) for k in writer.fieldnames})
         return

@@ -7,7 +7,7 @@ first migration creates exactly these tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -33,7 +33,7 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Document(Base):
@@ -127,7 +127,9 @@ class MetadataEntry(Base):
     __table_args__ = (Index("ix_metadata_ns_key", "namespace", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     namespace: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(120))
     value: Mapped[str] = mapped_column(Text)
@@ -141,7 +143,9 @@ class DocumentDate(Base):
     __tablename__ = "document_date"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     value: Mapped[dt.date] = mapped_column(Date)
     precision: Mapped[str] = mapped_column(String(10), default="day")  # day, month, year
     raw: Mapped[str] = mapped_column(String(200))
@@ -171,7 +175,9 @@ class ThemeTag(Base):
     __table_args__ = (UniqueConstraint("document_id", "theme_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     source: Mapped[str] = mapped_column(String(10))
@@ -189,7 +195,9 @@ class Entity(Base):
     __table_args__ = (Index("ix_entity_label_norm", "label", "normalised"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(10))  # PER, ORG, LOC, MISC
     text: Mapped[str] = mapped_column(String(300))
     normalised: Mapped[str] = mapped_column(String(300))
@@ -204,7 +212,9 @@ class IngestionRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running, finished, interrupted
+    status: Mapped[str] = mapped_column(
+        String(20), default="running"
+    )  # running, finished, interrupted
     command: Mapped[str] = mapped_column(String(40), default="ingest")
     arguments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     host: Mapped[str | None] = mapped_column(String(255))
@@ -221,7 +231,9 @@ class IngestionItem(Base):
     __table_args__ = (UniqueConstraint("run_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("ingestion_run.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("ingestion_run.id", ondelete="CASCADE"), index=True
+    )
     source: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     outcome: Mapped[str] = mapped_column(String(12), index=True)

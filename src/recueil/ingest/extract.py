@@ -1,0 +1,105 @@
+"""Run an extractor on one file, in-process or in a child process with limits.
+
+The child process bounds time (a pathological PDF cannot hang a batch) and
+memory (address-space limit): the parent kills it at the deadline and records
+a coded failure.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from recueil.errors import (
+    ExtractionTimeoutError,
+    FileReadError,
+    IngestError,
+    MalformedFileError,
+    RecueilError,
+    UnsupportedFileError,
+)
+from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
+from recueil.ingest.registry import find_extractor, read_head
+
+Extracted = list[ExtractedDocument | RecordFailure]
+
+# Address-space bound for one extraction child (PDF rendering can balloon).
+MEMORY_LIMIT_BYTES = 6 * 1024**3
+
+
+def extract_file(path: Path, ctx: ExtractContext) -> Extracted:
+    """Extract every document of ``path`` in this process; raise IngestError on failure."""
+    try:
+        head = read_head(path)
+    except OSError as exc:
+        raise FileReadError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    extractor = find_extractor(path, head)
+    if extractor is None:
+        raise UnsupportedFileError(f"unsupported file type: {path.name}")
+    try:
+        return list(extractor.extract(path, ctx))
+    except RecueilError:
+        raise
+    except MemoryError as exc:
+        raise MalformedFileError(f"{path.name} needs too much memory to read") from exc
+    except Exception as exc:  # an extractor library choked on a damaged file
+        raise MalformedFileError(
+            f"{path.name} could not be read ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _child(conn: Connection, path: Path, ctx: ExtractContext) -> None:
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT_BYTES:
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, hard))
+        result: Extracted | IngestError = extract_file(path, ctx)
+    except IngestError as exc:
+        result = exc
+    except BaseException as exc:  # pragma: no cover - last resort, reported not raised
+        result = MalformedFileError(f"{path.name}: {exc}\n{traceback.format_exc(limit=3)}")
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def _context() -> mp.context.BaseContext:
+    # fork is cheap and keeps already-imported extractors; fall back elsewhere.
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def extract_with_limits(path: Path, ctx: ExtractContext) -> Extracted:
+    """Extract in a child process, killed after ``ctx.timeout_s`` seconds."""
+    if ctx.timeout_s <= 0:
+        return extract_file(path, ctx)
+    mpctx = _context()
+    receiver, sender = mpctx.Pipe(duplex=False)
+    process = mpctx.Process(target=_child, args=(sender, path, ctx), daemon=True)  # type: ignore[attr-defined]
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(ctx.timeout_s):
+            process.kill()
+            raise ExtractionTimeoutError(
+                f"{path.name}: extraction took longer than {ctx.timeout_s:g} s and was stopped"
+            )
+        try:
+            result = receiver.recv()
+        except EOFError as exc:  # child died (memory limit, crash in a C library)
+            raise MalformedFileError(
+                f"{path.name}: the reader crashed on this file (exit code {process.exitcode})"
+            ) from exc
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if isinstance(result, IngestError):
+        raise result
+    return result  # type: ignore[no-any-return]

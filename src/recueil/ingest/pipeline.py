@@ -1,0 +1,490 @@
+"""The ingestion pipeline: discover -> hash -> dedupe -> extract -> tag -> store -> index.
+
+Every input ends as an ``IngestionItem`` with an outcome (added, updated,
+duplicate, skipped, deleted, failed). Each input is stored in its own
+transaction together with its item, so a crash loses at most the input in
+progress and ``--resume`` continues where the run stopped. The index is
+updated after the catalogue commits; if that fails, ``recueil index sync``
+catches up from the catalogue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from recueil.catalogue.db import Catalogue
+from recueil.catalogue.models import Document, IngestionItem, IngestionRun, utcnow
+from recueil.errors import (
+    FileReadError,
+    FileTooLargeError,
+    IngestError,
+    NotFoundError,
+    RecueilError,
+)
+from recueil.ingest.archive import archive_original, sha256_file
+from recueil.ingest.base import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT_S,
+    ExtractContext,
+    ExtractedDocument,
+    RecordFailure,
+)
+from recueil.ingest.discover import Input, discover, is_documentation, source_name
+from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.store import (
+    content_sha256,
+    fill_document,
+    find_by_external_id,
+    find_by_sha,
+    record_item,
+)
+
+if TYPE_CHECKING:
+    from recueil.ingest.tagging_step import TaggingStep
+
+log = logging.getLogger(__name__)
+
+INDEX_BATCH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    password: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    ocr: str = "auto"
+    attachments_dir: Path | None = None
+    tag: bool = True
+    index: bool = True
+    resume_run: int | None = None
+
+
+@dataclass(slots=True)
+class ItemReport:
+    source: str
+    outcome: str
+    document_id: int | None = None
+    error_code: str | None = None
+    message: str | None = None
+    duration_s: float = 0.0
+    pages: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "outcome": self.outcome,
+            "document_id": self.document_id,
+            "error_code": self.error_code,
+            "message": self.message,
+            "duration_s": round(self.duration_s, 3),
+            "pages": self.pages,
+        }
+
+
+@dataclass(slots=True)
+class RunReport:
+    run_id: int
+    items: list[ItemReport] = field(default_factory=list)
+    duration_s: float = 0.0
+    index_error: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(item.outcome for item in self.items))
+
+    @property
+    def failed(self) -> bool:
+        return any(item.outcome == "failed" for item in self.items)
+
+    @property
+    def pages(self) -> int:
+        return sum(item.pages or 0 for item in self.items if item.outcome in ("added", "updated"))
+
+
+Progress = Callable[[Input, ItemReport | None], None]
+
+
+class IngestPipeline:
+    """One ingestion run over a list of inputs."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        options: IngestOptions | None = None,
+        tagging: TaggingStep | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.settings = catalogue.settings
+        self.options = options or IngestOptions()
+        self.ctx = ExtractContext(
+            settings=self.settings,
+            password=self.options.password,
+            max_bytes=self.options.max_bytes,
+            timeout_s=self.options.timeout_s,
+            ocr=self.options.ocr,
+            attachments_dir=self.options.attachments_dir,
+        )
+        self._tagging = tagging
+        self._pending_index: list[int] = []
+        self._index_error: str | None = None
+        self._done: set[str] = set()
+
+    # -- run --------------------------------------------------------------
+
+    def run(self, arguments: Sequence[str | Path], progress: Progress | None = None) -> RunReport:
+        inputs = discover(arguments)
+        return self.run_inputs(inputs, progress)
+
+    def run_inputs(self, inputs: Sequence[Input], progress: Progress | None = None) -> RunReport:
+        started = time.perf_counter()
+        run_id, done = self._open_run(inputs)
+        self._done = done
+        report = RunReport(run_id)
+        status = "interrupted"
+        try:
+            for item in inputs:
+                if _already_done(item.source, done):
+                    if progress:
+                        progress(item, None)
+                    continue
+                results = self._ingest_input(run_id, item)
+                report.items.extend(results)
+                if progress:
+                    progress(item, results[-1] if results else None)
+                if len(self._pending_index) >= INDEX_BATCH:
+                    self._flush_index()
+            status = "finished"
+        finally:
+            self._flush_index()
+            self._close_run(run_id, status)
+        report.duration_s = time.perf_counter() - started
+        report.index_error = self._index_error
+        return report
+
+    def _open_run(self, inputs: Sequence[Input]) -> tuple[int, set[str]]:
+        with self.catalogue.transaction() as session:
+            if self.options.resume_run is not None:
+                run = session.get(IngestionRun, self.options.resume_run)
+                if run is None:
+                    raise NotFoundError(f"no ingestion run {self.options.resume_run}")
+                run.status = "running"
+                run.finished_at = None
+                done = set(
+                    session.scalars(
+                        select(IngestionItem.source).where(IngestionItem.run_id == run.id)
+                    )
+                )
+                return run.id, done
+            run = IngestionRun(
+                command="ingest",
+                status="running",
+                host=socket.gethostname(),
+                arguments={
+                    "inputs": [i.source for i in inputs],
+                    "ocr": self.options.ocr,
+                    "max_bytes": self.options.max_bytes,
+                    "timeout_s": self.options.timeout_s,
+                    "pid": os.getpid(),
+                },
+            )
+            session.add(run)
+            session.flush()
+            return run.id, set()
+
+    def _close_run(self, run_id: int, status: str) -> None:
+        with self.catalogue.transaction() as session:
+            run = session.get(IngestionRun, run_id)
+            if run is not None:
+                run.status = status
+                run.finished_at = utcnow()
+
+    # -- one input ----------------------------------------------------------
+
+    def _ingest_input(self, run_id: int, item: Input) -> list[ItemReport]:
+        started = time.perf_counter()
+        sha: str | None = None
+        try:
+            if item.missing:
+                raise FileReadError(f"no such file or folder: {item.source}")
+            if is_documentation(item.path):
+                return [
+                    self._skip(
+                        run_id, item.source, "documentation file (README), not a document", started
+                    )
+                ]
+            size = item.path.stat().st_size
+            if size > self.options.max_bytes:
+                raise FileTooLargeError(
+                    f"{item.path.name} is {size / 1e6:.1f} MB, above the limit of "
+                    f"{self.options.max_bytes / 1e6:.0f} MB"
+                )
+            sha = sha256_file(item.path)
+            with self.catalogue.session() as session:
+                existing = find_by_sha(session, sha)
+                existing_id = existing.id if existing else None
+            if existing_id is not None:
+                return [
+                    self._finish(
+                        run_id,
+                        item.source,
+                        "duplicate",
+                        started,
+                        sha=sha,
+                        document_id=existing_id,
+                        message=f"same content as document {existing_id}",
+                    )
+                ]
+            extracted = extract_with_limits(item.path, self.ctx)
+        except IngestError as exc:
+            return [self._fail(run_id, item.source, exc, started, sha)]
+        except OSError as exc:
+            err = FileReadError(f"cannot read {item.path.name}: {exc.strerror or exc}")
+            return [self._fail(run_id, item.source, err, started, sha)]
+        if not extracted:
+            return [self._skip(run_id, item.source, "the file holds no document", started, sha)]
+        if (
+            len(extracted) == 1
+            and isinstance(extracted[0], ExtractedDocument)
+            and extracted[0].part is None
+        ):
+            return [self._store(run_id, item, item.source, extracted[0], sha, started)]
+        return self._store_records(run_id, item, sha, extracted, started)
+
+    def _store_records(
+        self,
+        run_id: int,
+        item: Input,
+        sha: str,
+        extracted: list[ExtractedDocument | RecordFailure],
+        started: float,
+    ) -> list[ItemReport]:
+        results = []
+        original = archive_original(self.settings, item.path, sha)
+        for position, entry in enumerate(extracted, 1):
+            part = entry.part or f"#{position}"
+            source = f"{item.source}{part if part.startswith('#') else '#' + part}"
+            part_started = time.perf_counter()
+            if source in self._done:
+                continue
+            if isinstance(entry, RecordFailure):
+                results.append(self._fail(run_id, source, entry.error, part_started))
+                continue
+            results.append(
+                self._store(run_id, item, source, entry, None, part_started, original=original)
+            )
+        if not results:
+            results.append(
+                ItemReport(
+                    item.source,
+                    "duplicate",
+                    duration_s=time.perf_counter() - started,
+                    message="every record already done in this run",
+                )
+            )
+        return results
+
+    def _store(
+        self,
+        run_id: int,
+        item: Input,
+        source: str,
+        extracted: ExtractedDocument,
+        sha: str | None,
+        started: float,
+        original: str | None = None,
+    ) -> ItemReport:
+        """Store one extracted document (a file, or one record of a file)."""
+        try:
+            if sha is not None:
+                original = archive_original(self.settings, item.path, sha)
+                doc_sha = sha
+                size: int | None = item.path.stat().st_size
+            else:
+                doc_sha = content_sha256(extracted)
+                size = None
+            analysis = self._analyse(extracted) if not extracted.deleted else None
+            with self.catalogue.transaction() as session:
+                document = (
+                    find_by_external_id(session, extracted.external_id)
+                    if extracted.external_id
+                    else None
+                )
+                if extracted.deleted:
+                    if document is None:
+                        return self._finish(
+                            run_id,
+                            source,
+                            "skipped",
+                            started,
+                            message="deleted record not in the catalogue",
+                        )
+                    doc_id = document.id
+                    session.delete(document)
+                    record_item(
+                        session,
+                        run_id=run_id,
+                        source=source,
+                        outcome="deleted",
+                        message=f"record deleted at the source; document {doc_id} removed",
+                        duration_s=time.perf_counter() - started,
+                    )
+                    self._pending_index.append(doc_id)
+                    return ItemReport(
+                        source, "deleted", doc_id, duration_s=time.perf_counter() - started
+                    )
+                if document is not None and document.sha256 == doc_sha:
+                    outcome, message = "duplicate", f"unchanged; document {document.id}"
+                elif document is None and (same := find_by_sha(session, doc_sha)) is not None:
+                    document, outcome, message = (
+                        same,
+                        "duplicate",
+                        f"same content as document {same.id}",
+                    )
+                else:
+                    outcome = "updated" if document is not None else "added"
+                    message = None
+                    if document is None:
+                        document = Document(source=source, kind=extracted.kind)
+                        session.add(document)
+                    fill_document(
+                        document,
+                        extracted,
+                        path=item.path,
+                        source=source,
+                        sha256=doc_sha,
+                        original_path=original,
+                        size_bytes=size,
+                    )
+                    session.flush()
+                    if analysis is not None and self._tagging is not None:
+                        self._tagging.apply(session, document, analysis, run_id)
+                    self._pending_index.append(document.id)
+                record_item(
+                    session,
+                    run_id=run_id,
+                    source=source,
+                    outcome=outcome,
+                    sha256=doc_sha,
+                    document_id=document.id,
+                    message=message,
+                    duration_s=time.perf_counter() - started,
+                    pages=len(extracted.pages),
+                )
+                doc_id = document.id
+            if outcome != "duplicate" and extracted.attachments:
+                self._link_attachments(run_id, item, doc_id, extracted.attachments)
+            return ItemReport(
+                source,
+                outcome,
+                doc_id,
+                message=message,
+                duration_s=time.perf_counter() - started,
+                pages=len(extracted.pages),
+            )
+        except IngestError as exc:
+            return self._fail(run_id, source, exc, started, sha)
+
+    def _link_attachments(
+        self, run_id: int, item: Input, notice_id: int, names: Iterable[str]
+    ) -> None:
+        """Ingest the PDFs a record points to (when available locally) and link them to it."""
+        folders = [item.path.parent] + (
+            [self.options.attachments_dir] if self.options.attachments_dir else []
+        )
+        for name in names:
+            candidate = Path(name)
+            paths = (
+                [candidate]
+                if candidate.is_absolute()
+                else [folder / candidate.name for folder in folders]
+            )
+            found = next((p for p in paths if p.is_file()), None)
+            if found is None:
+                continue
+            attachment = Input(found, source_name(found))
+            results = self._ingest_input(run_id, attachment)
+            doc_ids = [r.document_id for r in results if r.document_id is not None]
+            if doc_ids:
+                with self.catalogue.transaction() as session:
+                    document = session.get(Document, doc_ids[0])
+                    if document is not None and document.id != notice_id:
+                        document.attached_to_id = notice_id
+                        document.updated_at = utcnow()
+
+    def _analyse(self, extracted: ExtractedDocument) -> Any:
+        if self._tagging is None or not self.options.tag:
+            return None
+        return self._tagging.analyse(extracted)
+
+    # -- outcomes -------------------------------------------------------------
+
+    def _finish(
+        self,
+        run_id: int,
+        source: str,
+        outcome: str,
+        started: float,
+        *,
+        sha: str | None = None,
+        document_id: int | None = None,
+        message: str | None = None,
+        error_code: str | None = None,
+    ) -> ItemReport:
+        duration = time.perf_counter() - started
+        with self.catalogue.transaction() as session:
+            record_item(
+                session,
+                run_id=run_id,
+                source=source,
+                outcome=outcome,
+                sha256=sha,
+                document_id=document_id,
+                error_code=error_code,
+                message=message,
+                duration_s=duration,
+            )
+        return ItemReport(source, outcome, document_id, error_code, message, duration)
+
+    def _skip(
+        self, run_id: int, source: str, message: str, started: float, sha: str | None = None
+    ) -> ItemReport:
+        return self._finish(run_id, source, "skipped", started, sha=sha, message=message)
+
+    def _fail(
+        self, run_id: int, source: str, error: RecueilError, started: float, sha: str | None = None
+    ) -> ItemReport:
+        outcome = "skipped" if error.code == "E101" else "failed"
+        return self._finish(
+            run_id, source, outcome, started, sha=sha, error_code=error.code, message=error.message
+        )
+
+    # -- index ------------------------------------------------------------------
+
+    def _flush_index(self) -> None:
+        if not self._pending_index or not self.options.index:
+            self._pending_index.clear()
+            return
+        ids, self._pending_index = self._pending_index, []
+        from recueil.index import update_documents
+
+        try:
+            update_documents(self.settings, self.catalogue, ids)
+        except RecueilError as exc:
+            self._index_error = f"{exc.message} (run `recueil index sync` to catch up)"
+            log.warning("index not updated: %s", self._index_error)
+
+
+def _already_done(source: str, done: set[str]) -> bool:
+    # Multi-record files are processed again on resume: their records already
+    # stored are skipped one by one (see _store_records), the rest go in.
+    return source in done

@@ -1,0 +1,57 @@
+"""The tagging stage of ingestion: an adapter from extraction results to the tagger.
+
+The spaCy model is loaded once per batch, and only when a document actually
+needs tagging (a re-run over duplicates never loads it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from recueil.catalogue.models import Document
+from recueil.config import Settings
+from recueil.ingest.base import ExtractedDocument
+
+if TYPE_CHECKING:
+    from recueil.tagging.analyse import Analyser, Analysis, AnalysisInput
+
+
+class TaggingStep:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._analyser: Analyser | None = None
+        self._themes_synced = False
+
+    @property
+    def analyser(self) -> Analyser:
+        if self._analyser is None:
+            from recueil.tagging.analyse import Analyser
+
+            self._analyser = Analyser(self.settings)
+        return self._analyser
+
+    def to_input(self, extracted: ExtractedDocument, filename: str | None = None) -> AnalysisInput:
+        from recueil.tagging.analyse import AnalysisInput
+
+        return AnalysisInput(
+            title=extracted.title or "",
+            text=extracted.text,
+            date_hints=list(extracted.date_hints),
+            doc_type_hint=extracted.doc_type,
+            filename=filename,
+        )
+
+    def analyse(self, extracted: ExtractedDocument) -> Analysis:
+        return next(iter(self.analyser.analyse([self.to_input(extracted)])))
+
+    def apply(
+        self, session: Session, document: Document, analysis: Any, run_id: int | None
+    ) -> None:
+        from recueil.tagging.store import apply_analysis, sync_themes
+
+        if not self._themes_synced:
+            sync_themes(session, self.analyser.themes)
+            self._themes_synced = True
+        apply_analysis(session, document, analysis, run_id)
