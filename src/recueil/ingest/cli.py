@@ -57,6 +57,13 @@ from recueil.output import emit, emit_object, output_options
     metavar="RUN",
     help="Continue an interrupted run, skipping inputs already done.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=None,
+    help="Worker processes for extraction and tagging (default: number of cores).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @pass_app
 def ingest(
@@ -70,6 +77,7 @@ def ingest(
     no_tag: bool,
     no_index: bool,
     resume_run: int | None,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Ingest PDFs, web-page exports and records (files, folders, globs).
@@ -80,7 +88,7 @@ def ingest(
       recueil ingest --password cites2024 protege.pdf
       recueil runs --failed        # what failed and why
     """
-    from recueil.ingest.pipeline import IngestOptions, IngestPipeline
+    from recueil.ingest.pipeline import IngestOptions, IngestPipeline, default_jobs
     from recueil.ingest.report import progress_printer, summary_rows
 
     if not paths and resume_run is None:
@@ -94,6 +102,7 @@ def ingest(
         tag=not no_tag,
         index=not no_index,
         resume_run=resume_run,
+        jobs=jobs if jobs is not None else default_jobs(),
     )
     tagging = None
     if not no_tag:
@@ -101,7 +110,7 @@ def ingest(
 
         tagging = TaggingStep(app.settings)
     pipeline = IngestPipeline(app.catalogue, options, tagging)
-    if not paths:
+    if not paths and resume_run is not None:
         from recueil.ingest.report import run_inputs
 
         paths = tuple(run_inputs(app.catalogue, resume_run))

@@ -12,35 +12,34 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import Document, IngestionItem, IngestionRun, utcnow
+from recueil.catalogue.models import Document, utcnow
 from recueil.errors import (
     FileReadError,
     FileTooLargeError,
     IngestError,
-    NotFoundError,
     RecueilError,
 )
 from recueil.ingest.archive import archive_original, sha256_file
 from recueil.ingest.base import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_TIMEOUT_S,
     ExtractContext,
     ExtractedDocument,
     RecordFailure,
 )
 from recueil.ingest.discover import Input, discover, is_documentation, source_name
-from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.outcomes import (
+    IngestOptions,
+    ItemReport,
+    Prepared,
+    Progress,
+    RunReport,
+)
+from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments
 from recueil.ingest.store import (
     content_sha256,
     fill_document,
@@ -48,70 +47,23 @@ from recueil.ingest.store import (
     find_by_sha,
     record_item,
 )
+from recueil.ingest.work import Processed, process_file, process_in_order
 
 if TYPE_CHECKING:
     from recueil.ingest.tagging_step import TaggingStep
 
+__all__ = [
+    "IngestOptions",
+    "IngestPipeline",
+    "ItemReport",
+    "RunReport",
+    "default_jobs",
+    "ingest_paths",
+]
+
 log = logging.getLogger(__name__)
 
 INDEX_BATCH = 50
-
-
-@dataclass(frozen=True, slots=True)
-class IngestOptions:
-    password: str | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    ocr: str = "auto"
-    attachments_dir: Path | None = None
-    tag: bool = True
-    index: bool = True
-    resume_run: int | None = None
-
-
-@dataclass(slots=True)
-class ItemReport:
-    source: str
-    outcome: str
-    document_id: int | None = None
-    error_code: str | None = None
-    message: str | None = None
-    duration_s: float = 0.0
-    pages: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "outcome": self.outcome,
-            "document_id": self.document_id,
-            "error_code": self.error_code,
-            "message": self.message,
-            "duration_s": round(self.duration_s, 3),
-            "pages": self.pages,
-        }
-
-
-@dataclass(slots=True)
-class RunReport:
-    run_id: int
-    items: list[ItemReport] = field(default_factory=list)
-    duration_s: float = 0.0
-    index_error: str | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.outcome for item in self.items))
-
-    @property
-    def failed(self) -> bool:
-        return any(item.outcome == "failed" for item in self.items)
-
-    @property
-    def pages(self) -> int:
-        return sum(item.pages or 0 for item in self.items if item.outcome in ("added", "updated"))
-
-
-Progress = Callable[[Input, ItemReport | None], None]
 
 
 class IngestPipeline:
@@ -151,13 +103,31 @@ class IngestPipeline:
         self._done = done
         report = RunReport(run_id)
         status = "interrupted"
-        try:
+
+        def pending() -> Iterator[tuple[Input, Prepared]]:
+            # Cheap checks in this process; only files that need work go to workers.
             for item in inputs:
-                if _already_done(item.source, done):
+                if item.source in done:
                     if progress:
                         progress(item, None)
                     continue
-                results = self._ingest_input(run_id, item)
+                prepared = self._prepare(run_id, item)
+                if isinstance(prepared, ItemReport):
+                    report.items.append(prepared)
+                    if progress:
+                        progress(item, prepared)
+                    continue
+                yield item, prepared
+
+        try:
+            for (item, prepared), processed in process_in_order(
+                pending(),
+                lambda pair: pair[0].path,
+                self.ctx,
+                jobs=self.options.jobs,
+                tagging=self._tagging if self.options.tag else None,
+            ):
+                results = self._commit(run_id, item, prepared, processed)
                 report.items.extend(results)
                 if progress:
                     progress(item, results[-1] if results else None)
@@ -174,54 +144,33 @@ class IngestPipeline:
     def _open_run(self, inputs: Sequence[Input]) -> tuple[int, set[str]]:
         with self.catalogue.transaction() as session:
             if self.options.resume_run is not None:
-                run = session.get(IngestionRun, self.options.resume_run)
-                if run is None:
-                    raise NotFoundError(f"no ingestion run {self.options.resume_run}")
-                run.status = "running"
-                run.finished_at = None
-                done = set(
-                    session.scalars(
-                        select(IngestionItem.source).where(IngestionItem.run_id == run.id)
-                    )
-                )
-                return run.id, done
-            run = IngestionRun(
-                command="ingest",
-                status="running",
-                host=socket.gethostname(),
-                arguments={
-                    "inputs": [i.source for i in inputs],
-                    "ocr": self.options.ocr,
-                    "max_bytes": self.options.max_bytes,
-                    "timeout_s": self.options.timeout_s,
-                    "pid": os.getpid(),
-                },
-            )
-            session.add(run)
-            session.flush()
-            return run.id, set()
+                return reopen_run(session, self.options.resume_run)
+            arguments = {
+                "inputs": [i.source for i in inputs],
+                "ocr": self.options.ocr,
+                "max_bytes": self.options.max_bytes,
+                "timeout_s": self.options.timeout_s,
+                "jobs": self.options.jobs,
+            }
+            return open_run(session, arguments), set()
 
     def _close_run(self, run_id: int, status: str) -> None:
         with self.catalogue.transaction() as session:
-            run = session.get(IngestionRun, run_id)
-            if run is not None:
-                run.status = status
-                run.finished_at = utcnow()
+            close_run(session, run_id, status)
 
     # -- one input ----------------------------------------------------------
 
-    def _ingest_input(self, run_id: int, item: Input) -> list[ItemReport]:
+    def _prepare(self, run_id: int, item: Input) -> Prepared | ItemReport:
+        """Checks before any extraction: missing, documentation, size, duplicate."""
         started = time.perf_counter()
         sha: str | None = None
         try:
             if item.missing:
                 raise FileReadError(f"no such file or folder: {item.source}")
             if is_documentation(item.path):
-                return [
-                    self._skip(
-                        run_id, item.source, "documentation file (README), not a document", started
-                    )
-                ]
+                return self._skip(
+                    run_id, item.source, "documentation file (README), not a document", started
+                )
             size = item.path.stat().st_size
             if size > self.options.max_bytes:
                 raise FileTooLargeError(
@@ -229,48 +178,76 @@ class IngestPipeline:
                     f"{self.options.max_bytes / 1e6:.0f} MB"
                 )
             sha = sha256_file(item.path)
-            with self.catalogue.session() as session:
-                existing = find_by_sha(session, sha)
-                existing_id = existing.id if existing else None
-            if existing_id is not None:
-                return [
-                    self._finish(
-                        run_id,
-                        item.source,
-                        "duplicate",
-                        started,
-                        sha=sha,
-                        document_id=existing_id,
-                        message=f"same content as document {existing_id}",
-                    )
-                ]
-            extracted = extract_with_limits(item.path, self.ctx)
         except IngestError as exc:
-            return [self._fail(run_id, item.source, exc, started, sha)]
+            return self._fail(run_id, item.source, exc, started, sha)
         except OSError as exc:
             err = FileReadError(f"cannot read {item.path.name}: {exc.strerror or exc}")
-            return [self._fail(run_id, item.source, err, started, sha)]
+            return self._fail(run_id, item.source, err, started, sha)
+        with self.catalogue.session() as session:
+            existing = find_by_sha(session, sha)
+            existing_id = existing.id if existing else None
+        if existing_id is not None:
+            return self._finish(
+                run_id,
+                item.source,
+                "duplicate",
+                started,
+                sha=sha,
+                document_id=existing_id,
+                message=f"same content as document {existing_id}",
+            )
+        return Prepared(sha, started)
+
+    def _commit(
+        self, run_id: int, item: Input, prepared: Prepared, processed: Processed
+    ) -> list[ItemReport]:
+        """Store what the workers produced for one file (this process is the only writer)."""
+        if processed.error is not None:
+            return [
+                self._fail(run_id, item.source, processed.error, prepared.started, prepared.sha)
+            ]
+        extracted = processed.extracted
         if not extracted:
-            return [self._skip(run_id, item.source, "the file holds no document", started, sha)]
-        if (
-            len(extracted) == 1
-            and isinstance(extracted[0], ExtractedDocument)
-            and extracted[0].part is None
-        ):
-            return [self._store(run_id, item, item.source, extracted[0], sha, started)]
-        return self._store_records(run_id, item, sha, extracted, started)
+            return [
+                self._skip(
+                    run_id,
+                    item.source,
+                    "the file holds no document",
+                    prepared.started,
+                    prepared.sha,
+                )
+            ]
+        first = extracted[0]
+        if len(extracted) == 1 and isinstance(first, ExtractedDocument) and first.part is None:
+            return [
+                self._store(
+                    run_id,
+                    item,
+                    item.source,
+                    first,
+                    processed.analyses[0],
+                    prepared.sha,
+                    prepared.started,
+                )
+            ]
+        return self._store_records(run_id, item, prepared, processed)
+
+    def _ingest_one(self, run_id: int, item: Input) -> list[ItemReport]:
+        """Ingest one file in this process (attachments of records)."""
+        prepared = self._prepare(run_id, item)
+        if isinstance(prepared, ItemReport):
+            return [prepared]
+        tagging = self._tagging if self.options.tag else None
+        return self._commit(run_id, item, prepared, process_file(item.path, self.ctx, tagging))
 
     def _store_records(
-        self,
-        run_id: int,
-        item: Input,
-        sha: str,
-        extracted: list[ExtractedDocument | RecordFailure],
-        started: float,
+        self, run_id: int, item: Input, prepared: Prepared, processed: Processed
     ) -> list[ItemReport]:
         results = []
-        original = archive_original(self.settings, item.path, sha)
-        for position, entry in enumerate(extracted, 1):
+        original = archive_original(self.settings, item.path, prepared.sha)
+        for position, (entry, analysis) in enumerate(
+            zip(processed.extracted, processed.analyses, strict=True), 1
+        ):
             part = entry.part or f"#{position}"
             source = f"{item.source}{part if part.startswith('#') else '#' + part}"
             part_started = time.perf_counter()
@@ -280,15 +257,17 @@ class IngestPipeline:
                 results.append(self._fail(run_id, source, entry.error, part_started))
                 continue
             results.append(
-                self._store(run_id, item, source, entry, None, part_started, original=original)
+                self._store(
+                    run_id, item, source, entry, analysis, None, part_started, original=original
+                )
             )
         if not results:
             results.append(
                 ItemReport(
                     item.source,
                     "duplicate",
-                    duration_s=time.perf_counter() - started,
                     message="every record already done in this run",
+                    duration_s=time.perf_counter() - prepared.started,
                 )
             )
         return results
@@ -299,6 +278,7 @@ class IngestPipeline:
         item: Input,
         source: str,
         extracted: ExtractedDocument,
+        analysis: Any,
         sha: str | None,
         started: float,
         original: str | None = None,
@@ -312,7 +292,6 @@ class IngestPipeline:
             else:
                 doc_sha = content_sha256(extracted)
                 size = None
-            analysis = self._analyse(extracted) if not extracted.deleted else None
             with self.catalogue.transaction() as session:
                 document = (
                     find_by_external_id(session, extracted.external_id)
@@ -398,21 +377,12 @@ class IngestPipeline:
         self, run_id: int, item: Input, notice_id: int, names: Iterable[str]
     ) -> None:
         """Ingest the PDFs a record points to (when available locally) and link them to it."""
-        folders = [item.path.parent] + (
-            [self.options.attachments_dir] if self.options.attachments_dir else []
-        )
-        for name in names:
-            candidate = Path(name)
-            paths = (
-                [candidate]
-                if candidate.is_absolute()
-                else [folder / candidate.name for folder in folders]
-            )
-            found = next((p for p in paths if p.is_file()), None)
-            if found is None:
-                continue
+        folders = [item.path.parent]
+        if self.options.attachments_dir:
+            folders.append(self.options.attachments_dir)
+        for found in resolve_attachments(names, folders):
             attachment = Input(found, source_name(found))
-            results = self._ingest_input(run_id, attachment)
+            results = self._ingest_one(run_id, attachment)
             doc_ids = [r.document_id for r in results if r.document_id is not None]
             if doc_ids:
                 with self.catalogue.transaction() as session:
@@ -420,11 +390,6 @@ class IngestPipeline:
                     if document is not None and document.id != notice_id:
                         document.attached_to_id = notice_id
                         document.updated_at = utcnow()
-
-    def _analyse(self, extracted: ExtractedDocument) -> Any:
-        if self._tagging is None or not self.options.tag:
-            return None
-        return self._tagging.analyse(extracted)
 
     # -- outcomes -------------------------------------------------------------
 
@@ -484,7 +449,25 @@ class IngestPipeline:
             log.warning("index not updated: %s", self._index_error)
 
 
-def _already_done(source: str, done: set[str]) -> bool:
-    # Multi-record files are processed again on resume: their records already
-    # stored are skipped one by one (see _store_records), the rest go in.
-    return source in done
+def default_jobs() -> int:
+    """One worker per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def ingest_paths(
+    catalogue: Catalogue,
+    paths: Sequence[str | Path],
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Ingest files, folders or globs into the catalogue (library entry point)."""
+    options = options or IngestOptions()
+    tagging = None
+    if options.tag:
+        from recueil.ingest.tagging_step import TaggingStep
+
+        tagging = TaggingStep(catalogue.settings)
+    return IngestPipeline(catalogue, options, tagging).run(paths, progress)

@@ -15,7 +15,7 @@ from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import IngestionItem, IngestionRun
 from recueil.errors import NotFoundError
 from recueil.ingest.discover import Input
-from recueil.ingest.pipeline import ItemReport, Progress, RunReport
+from recueil.ingest.outcomes import ItemReport, Progress, RunReport
 
 OUTCOME_LABELS = {
     "added": "ajouté",

@@ -46,6 +46,12 @@ class TaggingStep:
     def analyse(self, extracted: ExtractedDocument) -> Analysis:
         return next(iter(self.analyser.analyse([self.to_input(extracted)])))
 
+    def analyse_many(self, documents: list[ExtractedDocument]) -> list[Analysis]:
+        """Analyse the documents of one file in a single ``nlp.pipe`` pass."""
+        if not documents:
+            return []
+        return list(self.analyser.analyse([self.to_input(d) for d in documents]))
+
     def apply(
         self, session: Session, document: Document, analysis: Any, run_id: int | None
     ) -> None:

@@ -1,0 +1,99 @@
+"""The heavy part of ingesting one file: extraction and NLP, in-process or in workers.
+
+``process_file`` is what a worker runs: it extracts (in a child process with
+time and memory limits) and analyses the documents of one file, and returns a
+picklable ``Processed``. The catalogue is never touched here: one writer (the
+pipeline) stores the results, so parallel workers never contend on it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from recueil.config import Settings
+from recueil.errors import IngestError
+from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
+from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.tagging_step import TaggingStep
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Processed:
+    """Extraction results of one file, with an analysis per extracted document."""
+
+    extracted: list[ExtractedDocument | RecordFailure] = field(default_factory=list)
+    analyses: list[Any] = field(default_factory=list)  # aligned with extracted; None where none
+    error: IngestError | None = None
+
+
+def process_file(path: Path, ctx: ExtractContext, tagging: TaggingStep | None) -> Processed:
+    try:
+        extracted = extract_with_limits(path, ctx)
+    except IngestError as exc:
+        return Processed(error=exc)
+    analyses: list[Any] = [None] * len(extracted)
+    if tagging is not None:
+        wanted = [
+            i for i, e in enumerate(extracted) if isinstance(e, ExtractedDocument) and not e.deleted
+        ]
+        docs = [extracted[i] for i in wanted]
+        for i, analysis in zip(wanted, tagging.analyse_many(docs), strict=True):  # type: ignore[arg-type]
+            analyses[i] = analysis
+    return Processed(extracted, analyses)
+
+
+# -- worker processes ---------------------------------------------------------
+
+_worker_tagging: TaggingStep | None = None
+
+
+def _init_worker(settings: Settings, tag: bool) -> None:
+    global _worker_tagging
+    _worker_tagging = TaggingStep(settings) if tag else None
+
+
+def _work(path: Path, ctx: ExtractContext) -> Processed:
+    return process_file(path, ctx, _worker_tagging)
+
+
+def process_in_order(
+    items: Iterable[T],
+    path_of: Callable[[T], Path],
+    ctx: ExtractContext,
+    *,
+    jobs: int,
+    tagging: TaggingStep | None,
+) -> Iterator[tuple[T, Processed]]:
+    """Process items with ``jobs`` workers, yielding results in input order.
+
+    At most ``2 * jobs`` files are in flight, so memory stays bounded whatever
+    the size of the batch.
+    """
+    if jobs <= 1:
+        for item in items:
+            yield item, process_file(path_of(item), ctx, tagging)
+        return
+    mpctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    window: deque[tuple[T, Future[Processed]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=mpctx,
+        initializer=_init_worker,
+        initargs=(ctx.settings, tagging is not None),
+    ) as pool:
+        for item in items:
+            window.append((item, pool.submit(_work, path_of(item), ctx)))
+            if len(window) >= 2 * jobs:
+                head, future = window.popleft()
+                yield head, future.result()
+        while window:
+            head, future = window.popleft()
+            yield head, future.result()
