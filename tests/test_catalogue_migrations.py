@@ -56,3 +56,12 @@ def test_upgrade_is_idempotent_and_keeps_records(tmp_path: Path) -> None:
     with cat.session() as session:
         assert session.get(Document, 1).title == "Compte rendu"  # type: ignore[union-attr]
     cat.close()
+
+
+def test_db_commands(run_cli) -> None:
+    import json
+
+    upgraded = run_cli("db", "upgrade")
+    assert upgraded.exit_code == 0 and "Catalogue schema:" in upgraded.stderr
+    status = json.loads(run_cli("db", "status", "--json").output)
+    assert status["up_to_date"] is True and status["documents"] == 0

@@ -91,9 +91,10 @@ def cli(
 
 
 def _attach_commands() -> None:
+    from recueil.catalogue.cli import commands as catalogue_commands
     from recueil.ingest.cli import commands as ingest_commands
 
-    for command in ingest_commands:
+    for command in [*ingest_commands, *catalogue_commands]:
         cli.add_command(command)
 
 
