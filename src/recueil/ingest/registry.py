@@ -39,7 +39,7 @@ def find_extractor(path: Path, head: bytes) -> Extractor | None:
 
 # Modules that register the built-in extractors, in the order they are tried:
 # records sniff XML by content before the web-page extractor claims .html/.xml.
-BUILTIN_MODULES = ("recueil.ingest.pdf", "recueil.ingest.webpage")
+BUILTIN_MODULES = ("recueil.ingest.pdf", "recueil.ingest.records", "recueil.ingest.webpage")
 
 _loaded = False
 

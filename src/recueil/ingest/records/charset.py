@@ -1,0 +1,151 @@
+"""Character sets of ISO 2709 records: UTF-8, ISO 5426 (UNIMARC) and MARC-8 (MARC 21).
+
+UNIMARC declares its character sets in 100$a positions 26-29 ("50  " is
+Unicode/UTF-8, "01"/"02"/"03" are the ISO 646 + ISO 5426 Latin sets of older
+exports); MARC 21 declares UTF-8 with leader position 9 = "a" and otherwise
+means MARC-8, which pymarc decodes. A record whose bytes do not fit its
+declared set is refused with the field named, never silently garbled.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pymarc.marc8 import marc8_to_unicode
+
+UTF8 = "utf-8"
+ISO5426 = "iso5426"
+MARC8 = "marc-8"
+
+# ISO 5426 non-spacing diacritics: they precede the letter they modify.
+_ISO5426_COMBINING = {
+    0xC0: "\u0309",  # hook above
+    0xC1: "\u0300",  # grave
+    0xC2: "\u0301",  # acute
+    0xC3: "\u0302",  # circumflex
+    0xC4: "\u0303",  # tilde
+    0xC5: "\u0304",  # macron
+    0xC6: "\u0306",  # breve
+    0xC7: "\u0307",  # dot above
+    0xC8: "\u0308",  # diaeresis
+    0xC9: "\u0308",  # umlaut
+    0xCA: "\u030a",  # ring above
+    0xCD: "\u030b",  # double acute
+    0xCF: "\u030c",  # caron
+    0xD0: "\u0327",  # cedilla
+    0xD3: "\u0323",  # dot below
+}
+
+# ISO 5426 spacing characters outside ASCII that French records use.
+_ISO5426_SPACING = {
+    0xA1: "¡",
+    0xA3: "£",
+    0xA5: "¥",
+    0xA7: "§",
+    0xA9: "‘",
+    0xAA: "“",
+    0xAB: "«",
+    0xAD: "©",
+    0xAF: "®",
+    0xB7: "·",
+    0xB9: "’",
+    0xBA: "”",
+    0xBB: "»",
+    0xBF: "¿",
+    0xE1: "Æ",
+    0xE2: "Đ",
+    0xE8: "Ł",
+    0xE9: "Ø",
+    0xEA: "Œ",
+    0xEC: "Þ",
+    0xF1: "æ",
+    0xF2: "đ",
+    0xF3: "ð",
+    0xF5: "ı",
+    0xF8: "ł",
+    0xF9: "ø",
+    0xFA: "œ",
+    0xFB: "ß",
+    0xFC: "þ",
+}
+
+# 100$a positions 26-27 / 28-29 -> the decoder to use.
+_UNIMARC_SETS = {"50": UTF8, "01": ISO5426, "02": ISO5426, "03": ISO5426, "11": ISO5426}
+
+
+class CharsetError(ValueError):
+    """Bytes that do not decode in the record's character set."""
+
+
+def decode_iso5426(data: bytes) -> str:
+    out: list[str] = []
+    pending: list[str] = []
+    for position, byte in enumerate(data):
+        if byte < 0x80:
+            out.append(chr(byte))
+            out.extend(reversed(pending))
+            pending.clear()
+        elif byte in _ISO5426_COMBINING:
+            pending.append(_ISO5426_COMBINING[byte])
+        elif byte in _ISO5426_SPACING:
+            out.append(_ISO5426_SPACING[byte])
+            out.extend(reversed(pending))
+            pending.clear()
+        else:
+            raise CharsetError(f"byte 0x{byte:02X} at position {position} is not ISO 5426")
+    if pending:
+        raise CharsetError("a diacritic ends the value without a letter to carry it")
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def decode_marc8(data: bytes) -> str:
+    try:
+        text = marc8_to_unicode(data, hide_utf8_warnings=True)
+    except Exception as exc:  # pymarc raises bare exceptions on unknown escapes
+        raise CharsetError(f"not MARC-8 ({exc})") from exc
+    if "\ufffd" in text:
+        raise CharsetError("not MARC-8 (undecodable bytes)")
+    return unicodedata.normalize("NFC", str(text))
+
+
+def decode(data: bytes, charset: str) -> str:
+    """Decode one field value; raise CharsetError with the reason."""
+    if charset == UTF8:
+        try:
+            return unicodedata.normalize("NFC", data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex().upper()
+            raise CharsetError(f"byte 0x{bad} at position {exc.start} is not UTF-8") from exc
+    if charset == ISO5426:
+        return decode_iso5426(data)
+    return decode_marc8(data)
+
+
+def declared_charset(leader: str, field_100a: bytes | None) -> str | None:
+    """The character set a record declares, or None when it says nothing usable."""
+    if len(leader) > 9 and leader[9] == "a":
+        return UTF8
+    if field_100a is not None and len(field_100a) >= 28:
+        code = field_100a[26:28].decode("ascii", "replace")
+        if code in _UNIMARC_SETS:
+            return _UNIMARC_SETS[code]
+        if code.strip():
+            raise CharsetError(f"100$a declares character set {code!r}, which recueil cannot read")
+    return None
+
+
+def guess_charset(values: list[bytes]) -> str:
+    """Undeclared record: UTF-8 when every value is valid UTF-8, else MARC-8 (MARC 21 default)."""
+    try:
+        for value in values:
+            value.decode("utf-8")
+    except UnicodeDecodeError:
+        return MARC8
+    return UTF8
+
+
+def unimarc_100a(date_entered: str = "20240101") -> str:
+    """A 100$a declaring UTF-8 (positions 26-29 "50  "), French, for records we write."""
+    value = f"{date_entered[:8]:<8}" + "d" + "    " + "    " + "u" + "  " + "y" + "0" + "fre"
+    value += "y" + "50  " + "    " + "ba"
+    return value.ljust(36)[:36]

@@ -1,0 +1,1 @@
+00163nam  2200061   450 001000600000245006000006260003500066m21-110aRâeussite âeducative áa Nãimes :bl'âetâe des âecoliers  aNãimesbCitâe âeducativec2022
