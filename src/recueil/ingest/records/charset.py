@@ -144,8 +144,8 @@ def guess_charset(values: list[bytes]) -> str:
     return UTF8
 
 
-def unimarc_100a(date_entered: str = "20240101") -> str:
-    """A 100$a declaring UTF-8 (positions 26-29 "50  "), French, for records we write."""
-    value = f"{date_entered[:8]:<8}" + "d" + "    " + "    " + "u" + "  " + "y" + "0" + "fre"
-    value += "y" + "50  " + "    " + "ba"
+def unimarc_100a(date_entered: str, year: str | None = None) -> str:
+    """100$a for records we write: French, Unicode (positions 26-29 = "50  " for UTF-8)."""
+    date1 = (year or "    ")[:4].ljust(4)
+    value = f"{date_entered[:8]:<8}d{date1}    u  y0frey50      ba"
     return value.ljust(36)[:36]

@@ -173,8 +173,9 @@ def _id_of(element: Element) -> str | None:
             name == "f" and node.get("c") == "001"
         ):
             return (node.text or "").strip() or None
-        if name == "identifier" and node.text:
-            return OaiHeader(node.text.strip()).record_id
+        if name == "header":
+            identifier = _text(next(iter(children(node, "identifier")), None))
+            return OaiHeader(identifier).record_id if identifier else None
     return None
 
 
