@@ -1,0 +1,227 @@
+"""Text normalisation of extracted pages: pure functions, idempotent.
+
+``normalise_text`` cleans one text (a page, a web page); ``normalise_pages`` also
+removes the running headers and footers that recur across the pages of a PDF.
+
+Choices:
+- Unicode NFC (not NFKC: ``²``, ``½`` and ``№`` keep their meaning), typographic
+  ligatures expanded (``ﬁ`` -> ``fi``, also the private-use ligatures U+F001/U+F002
+  of old Mac fonts), ``/uniXXXX`` glyph names decoded, ``(cid:NNN)`` glyph ids,
+  U+FFFD, control and private-use characters removed (``quality`` counts them).
+- Apostrophes: every typographic apostrophe (``’ ‘ ʼ ´``) becomes the straight
+  ``'`` so that a query typed on any keyboard matches (``l’école`` = ``l'école``).
+- Spaces: NBSP, narrow NBSP (``1 000``), thin and other spaces and tabs become one
+  space; lines are kept, blank lines mark paragraphs (at most one in a row).
+- End-of-line hyphenation: ``accompa-`` + ``gnement`` -> ``accompagnement`` when the
+  joined word is French, or when the second part starts lower-case and the first
+  part is not a word on its own; otherwise the hyphen is kept and the lines joined
+  (``Saint-Quentin``, ``petits-déjeuners``, ``2020-2022``).
+- The Calibri ``ti`` ligature that extracts as ``/`` (``par/cipa/f``) is repaired
+  when the repaired word is French (``participatif``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from recueil.ingest.quality import CID, french_words, is_french_word
+
+MAX_PASSES = 5
+ZONE = 3  # lines at the top and at the bottom of a page where headers/footers live
+RUNNING_SHARE = 0.5  # a running line recurs on at least half of the pages
+
+LIGATURES = str.maketrans(
+    {
+        "ﬀ": "ff",
+        "ﬁ": "fi",
+        "ﬂ": "fl",
+        "ﬃ": "ffi",
+        "ﬄ": "ffl",
+        "ﬅ": "st",
+        "ﬆ": "st",
+        "\uf001": "fi",
+        "\uf002": "fl",
+    }
+)
+APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ´′", "'"))
+# Break characters of every kind become "\n". pdfium writes "\r\n" and turns a
+# hyphen at the end of a line into U+FFFE (older builds: U+0002), line break removed:
+# both become "-\n" again so that ``join_hyphenated`` decides.
+NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+PDFIUM_HYPHEN = re.compile(r"[\ufffe\x02]")
+SOFT_HYPHEN_BREAK = re.compile(r"\xad[ \t]*\n[ \t]*")
+GLYPH_UNI = re.compile(r"/uni([0-9A-Fa-f]{4,6})")
+GLYPH_OTHER = re.compile(r"/(?:g\d{1,5}|glyph\d{1,5}|G\d{2,5})\b")
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
+SPACES = re.compile(r"[^\S\n]+")
+BLANK_RUNS = re.compile(r"\n{3,}")
+LINE_HYPHEN = re.compile(r"(?<=[^\s-])-\n(?=[^\s\-–—•])")
+LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
+LETTERS_AFTER = re.compile(r"^[^\W\d_]+")
+TI_SLASH = re.compile(r"\b[^\W\d_]*(?:[^\W\d_]/[^\W\d_]*)+")
+PAGE_NUMBER = re.compile(
+    r"^(?:page|p\.|p)?\s*[-–—(\[]?\s*\d{1,4}\s*(?:(?:/|sur|of|de)\s*\d{1,4})?\s*[-–—)\]]?$",
+    re.IGNORECASE,
+)
+
+
+def _decode_glyph_name(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    if code > 0x10FFFF:
+        return ""
+    char = chr(code)
+    # Only letters and marks: anything else could start a new pattern.
+    return char if unicodedata.category(char)[0] in "LM" else ""
+
+
+def _is_dropped(char: str) -> bool:
+    if char in "\n\t":
+        return False
+    category = unicodedata.category(char)
+    return category in ("Cc", "Co", "Cs") or char == "\ufffd"
+
+
+def clean_characters(text: str) -> str:
+    """Character-level cleaning and whitespace, keeping lines and paragraphs."""
+    text = NEWLINES.sub("\n", text)
+    text = PDFIUM_HYPHEN.sub("-\n", text)
+    text = SOFT_HYPHEN_BREAK.sub("", text)
+    text = GLYPH_UNI.sub(_decode_glyph_name, text)
+    text = GLYPH_OTHER.sub("", text)
+    text = text.translate(LIGATURES).translate(ZERO_WIDTH)
+    text = "".join(char for char in text if not _is_dropped(char))
+    previous = None
+    while previous != text:  # "(ci(cid:1)d:2)" hides a second glyph id
+        previous, text = text, CID.sub("", text)
+    text = unicodedata.normalize("NFC", text.translate(APOSTROPHES))
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def _join_decision(before: str, after: str, words: frozenset[str]) -> str:
+    """What replaces ``-\\n`` between ``before`` and ``after``: "" or "-"."""
+    first = LETTERS_BEFORE.search(before)
+    second = LETTERS_AFTER.search(after)
+    if first is None or second is None:
+        return "-"  # digits, codes: 2020-2022
+    head, tail = first.group(), second.group()
+    if is_french_word(head + tail, words):
+        return ""
+    if tail[0].islower() and not is_french_word(head, words):
+        return ""
+    return "-"
+
+
+def join_hyphenated(text: str, words: frozenset[str] | None = None) -> str:
+    """Undo end-of-line hyphenation (see the module docstring for the rule)."""
+    vocabulary = french_words() if words is None else words
+    out: list[str] = []
+    recent = ""  # the end of the output so far: the first part of the next word
+    position = 0
+    for match in LINE_HYPHEN.finditer(text):
+        segment = text[position : match.start()]
+        recent = (recent + segment)[-64:]
+        joiner = _join_decision(recent, text[match.end() : match.end() + 64], vocabulary)
+        recent = (recent + joiner)[-64:]
+        out += [segment, joiner]
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def repair_ti_slashes(text: str, words: frozenset[str] | None = None) -> str:
+    """``forma/on`` -> ``formation`` when the repaired word is French."""
+    vocabulary = french_words() if words is None else words
+
+    def repair(match: re.Match[str]) -> str:
+        token = match.group()
+        candidate = token.replace("/", "ti")
+        return candidate if is_french_word(candidate, vocabulary) else token
+
+    return TI_SLASH.sub(repair, text)
+
+
+def _fixpoint(text: str, words: frozenset[str]) -> str:
+    text = clean_characters(text)
+    text = join_hyphenated(text, words)
+    return repair_ti_slashes(text, words)
+
+
+def normalise_text(text: str, words: frozenset[str] | None = None) -> str:
+    """Normalise one text; ``normalise_text(normalise_text(t)) == normalise_text(t)``."""
+    vocabulary = french_words() if words is None else words
+    for _ in range(MAX_PASSES):
+        result = _fixpoint(text, vocabulary)
+        if result == text:
+            break
+        text = result
+    return text
+
+
+def _line_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.casefold())
+
+
+def _zone(lines: list[str]) -> list[int]:
+    filled = [i for i, line in enumerate(lines) if line]
+    return sorted(set(filled[:ZONE] + filled[-ZONE:]))
+
+
+def _is_page_number(line: str, index: int, filled: list[int]) -> bool:
+    at_edge = index in filled[:2] or index in filled[-2:]
+    return at_edge and PAGE_NUMBER.match(line) is not None
+
+
+def _strip_running_once(pages: list[str]) -> list[str]:
+    split = [page.split("\n") for page in pages]
+    counts: Counter[str] = Counter()
+    for lines in split:
+        counts.update({_line_key(lines[i]) for i in _zone(lines)})
+    needed = max(2, math.ceil(RUNNING_SHARE * len(pages)))
+    running = {key for key, n in counts.items() if n >= needed and len(key) <= 200}
+    if len(pages) < 2:
+        running = set()
+    result = []
+    for lines in split:
+        filled = [i for i, line in enumerate(lines) if line]
+        drop = {
+            i
+            for i in _zone(lines)
+            if _line_key(lines[i]) in running or _is_page_number(lines[i], i, filled)
+        }
+        kept = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+        result.append(BLANK_RUNS.sub("\n\n", kept).strip("\n"))
+    return result
+
+
+def remove_running_lines(pages: Sequence[str]) -> list[str]:
+    """Drop running headers/footers and lone page numbers from cleaned pages.
+
+    A running line sits among the first or last ``ZONE`` lines of a page and, with
+    its digits ignored ("Page 2 sur 4" = "Page 3 sur 4"), recurs on at least half
+    of the pages (two at least). A line that is only a page number ("3", "- 3 -",
+    "Page 3", "3/12", "p. 3") at the very top or bottom of a page goes too.
+    """
+    current = list(pages)
+    for _ in range(MAX_PASSES):
+        result = _strip_running_once(current)
+        if result == current:
+            break
+        current = result
+    return current
+
+
+def normalise_pages(pages: Sequence[str], words: frozenset[str] | None = None) -> list[str]:
+    """Normalise the pages of one document, running headers and footers removed."""
+    vocabulary = french_words() if words is None else words
+    current = [clean_characters(page) for page in pages]
+    for _ in range(MAX_PASSES):
+        result = [normalise_text(page, vocabulary) for page in remove_running_lines(current)]
+        if result == current:
+            break
+        current = result
+    return current
