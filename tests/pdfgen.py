@@ -49,15 +49,28 @@ def latin1_safe(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+# Headings of an experience write-up; each page opens with one of them.
+HEADINGS = (
+    "Contexte",
+    "Objectifs",
+    "Public visé",
+    "Partenaires",
+    "Moyens et financement",
+    "Résultats",
+    "Points de vigilance",
+)
+
+
 def french_pages(count: int, paragraphs_per_page: int = 3) -> list[str]:
-    """``count`` pages of French prose, each starting with a distinct sentence."""
+    """``count`` pages of French prose, each opening with a heading of a write-up."""
     pages = []
     for index in range(count):
         paras = [
             FRENCH_PARAGRAPHS[(index + k) % len(FRENCH_PARAGRAPHS)]
             for k in range(paragraphs_per_page)
         ]
-        pages.append(f"Section {index + 1} : compte rendu des échanges.\n\n" + "\n\n".join(paras))
+        heading = HEADINGS[index % len(HEADINGS)]
+        pages.append(f"{heading}\n\n" + "\n\n".join(paras))
     return pages
 
 
@@ -260,6 +273,28 @@ def make_ligature_pdf(path: Path) -> Path:
     if not HAS_DEJAVU:  # Helvetica cannot draw ligature glyphs
         text = text.translate(str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi"}))
     return make_pdf(path, [text, french_pages(1)[0]])
+
+
+def make_cid_garbage_pdf(path: Path) -> Path:
+    """Two pages: page 1 in an embedded font without a Unicode map (extracts as
+    ``(cid:NNN)`` in pdfminer, control characters in pdfium), page 2 in Helvetica
+    (a standard font that needs no map) and readable."""
+    pdf = _Doc(None, None)
+    pdf.add_page()
+    pdf.set_font(pdf.font_family_name, size=11)
+    for para in FRENCH_PARAGRAPHS[:3]:
+        pdf.multi_cell(0, 6, pdf.safe(para))
+        pdf.ln(3)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for para in FRENCH_PARAGRAPHS[3:]:
+        pdf.multi_cell(0, 6, latin1_safe(para))
+        pdf.ln(3)
+    plain = path.with_suffix(".plain.pdf")
+    pdf.output(str(plain))
+    strip_to_unicode(plain, path)
+    plain.unlink()
+    return path
 
 
 def strip_to_unicode(source: Path, target: Path) -> Path:
