@@ -290,6 +290,7 @@ def main() -> None:
     data.mkdir(parents=True, exist_ok=True)
     (corpus / "cosoter-export-pmb.xml").write_text(pmb_xml(NOTICES[:3]), encoding="utf-8")
     (corpus / "cosoter-notices.mrc").write_bytes(b"".join(iso2709(f) for f in NOTICES[3:]))
+    (data / "notices-pmb.xml").write_text(pmb_xml(NOTICES[:3]), encoding="utf-8")
     (data / "notices-utf8.mrc").write_bytes(b"".join(iso2709(f) for f in NOTICES[:3]))
     (data / "notice-iso5426.mrc").write_bytes(iso2709(NOTICES[1], charset_100="01", encode=iso5426))
     marc21 = [

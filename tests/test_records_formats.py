@@ -14,7 +14,6 @@ from recueil.ingest.records.charset import CharsetError, decode_iso5426
 from recueil.ingest.records.mapping import format_person, parse_person
 
 DATA = Path(__file__).parent / "data" / "records"
-CORPUS = Path(__file__).parent.parent / "corpus" / "notices"
 
 
 def extract(path: Path, settings: Settings) -> list[ExtractedDocument | RecordFailure]:
@@ -172,7 +171,7 @@ def test_marcxml_records_and_a_bad_field(settings: Settings) -> None:
 
 
 def test_pmb_xml_same_mapping_as_iso2709(settings: Settings) -> None:
-    pmb = notices(CORPUS / "cosoter-export-pmb.xml", settings)
+    pmb = notices(DATA / "notices-pmb.xml", settings)
     iso = notices(DATA / "notices-utf8.mrc", settings)
     assert len(pmb) == 3
     for from_xml, from_iso in zip(pmb, iso, strict=True):
