@@ -1,0 +1,177 @@
+"""Writing an analysis onto a catalogue document, never touching manual decisions.
+
+Theme tags from the rules carry their score, evidence, tagger version and
+run; a manual tag (added, or removed and kept inactive) is left as it is, so
+re-tagging never brings back a theme a documentalist removed. Fields the
+format set (doc type, cité) are kept; what the rules set is recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recueil.catalogue.models import Document, DocumentDate, Entity, Theme, ThemeTag, utcnow
+from recueil.errors import ThemeDataError
+from recueil.tagging.analyse import Analysis
+from recueil.tagging.themes import ThemeSet
+
+RULES = "rules"
+MANUAL = "manual"
+_SYNCED_KEY = "recueil_themes_synced"
+
+
+def sync_themes(session: Session, themes: ThemeSet) -> None:
+    """Create or update the Theme rows from the theme data (rows of removed themes stay)."""
+    existing = {t.code: t for t in session.scalars(select(Theme))}
+    for position, theme in enumerate(themes.themes):
+        row = existing.get(theme.code)
+        if row is None:
+            session.add(
+                Theme(
+                    code=theme.code,
+                    label=theme.label,
+                    description=theme.description,
+                    position=position,
+                )
+            )
+        else:
+            row.label, row.description, row.position = theme.label, theme.description, position
+    session.flush()
+    session.info[_SYNCED_KEY] = themes.digest
+
+
+def _ensure_themes(session: Session, analysis: Analysis) -> None:
+    if analysis.theme_set is not None:
+        if session.info.get(_SYNCED_KEY) != analysis.theme_set.digest:
+            sync_themes(session, analysis.theme_set)
+        return
+    known = set(session.scalars(select(Theme.code)))
+    missing = sorted(set(analysis.scores) - known)
+    if missing:
+        raise ThemeDataError(f"themes missing from the catalogue: {', '.join(missing)}")
+
+
+def scores_json(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "tagger_version": analysis.tagger_version,
+        "threshold": analysis.theme_set.threshold if analysis.theme_set else None,
+        "words": analysis.words,
+        "scores": {
+            code: {"score": s.score, "evidence": s.evidence} for code, s in analysis.scores.items()
+        },
+    }
+
+
+def apply_analysis(
+    session: Session,
+    document: Document,
+    analysis: Analysis,
+    run_id: int | None,
+    *,
+    only_themes: Collection[str] | None = None,
+) -> None:
+    """Write themes, dates, type, cité and entities of ``analysis`` onto ``document``.
+
+    With ``only_themes``, only the tags (and stored scores) of those themes change.
+    """
+    _ensure_themes(session, analysis)
+    now = utcnow()
+    previous: dict[str, Any] = dict(document.theme_scores or {})
+    _apply_tags(document, analysis, run_id, only_themes)
+    stored = scores_json(analysis)
+    if only_themes is not None:
+        kept = {
+            c: v for c, v in (previous.get("scores") or {}).items() if c not in set(only_themes)
+        }
+        fresh = {c: v for c, v in stored["scores"].items() if c in set(only_themes)}
+        stored = {**previous, "scores": {**kept, **fresh}}
+        document.theme_scores = stored
+        document.tagged_at = now
+        document.updated_at = now
+        return
+    # Remember which fields the rules set, so a later run may change them again.
+    set_by_rules = set(previous.get("set_by_rules", []))
+    if analysis.doc_type and (document.doc_type is None or "doc_type" in set_by_rules):
+        if document.doc_type is None:
+            set_by_rules.add("doc_type")
+        document.doc_type = analysis.doc_type
+    if analysis.cite and (document.cite_educative is None or "cite" in set_by_rules):
+        if document.cite_educative is None:
+            set_by_rules.add("cite")
+        document.cite_educative = analysis.cite
+    elif not analysis.cite and "cite" in set_by_rules:
+        document.cite_educative = None
+        set_by_rules.discard("cite")
+    main = analysis.main_date
+    if main is not None:
+        document.date = main.value if main.precision != "year" else None
+        document.year = main.value.year
+        document.date_source = f"{main.source} ({main.precision})"[:120]
+    stored["set_by_rules"] = sorted(set_by_rules)
+    document.theme_scores = stored
+    document.dates = [
+        DocumentDate(
+            value=d.value,
+            precision=d.precision,
+            raw=d.raw[:200],
+            source=d.source[:120],
+            year_inferred=d.year_inferred,
+        )
+        for d in analysis.dates
+    ]
+    document.entities = [
+        Entity(label=e.label, text=e.text[:300], normalised=e.normalised[:300], count=e.count)
+        for e in analysis.entities
+    ]
+    document.tagged_at = now
+    document.updated_at = now
+
+
+def _apply_tags(
+    document: Document, analysis: Analysis, run_id: int | None, only: Collection[str] | None
+) -> None:
+    tags = {t.theme_code: t for t in document.tags}
+    codes = set(analysis.scores) | {c for c, t in tags.items() if t.source == RULES}
+    active = set(analysis.themes)
+    for code in sorted(codes):
+        if only is not None and code not in only:
+            continue
+        tag = tags.get(code)
+        if tag is not None and tag.source != RULES:
+            continue  # manual (or model) decisions are never overwritten
+        score = analysis.scores.get(code)
+        if score is None:
+            if tag is not None:
+                document.tags.remove(tag)
+            continue
+        if tag is None:
+            tag = ThemeTag(theme_code=code, source=RULES)
+            document.tags.append(tag)
+        tag.score = score.score
+        tag.active = code in active
+        tag.evidence = score.evidence
+        tag.tagger_version = analysis.tagger_version
+        tag.run_id = run_id
+
+
+def set_manual_tags(
+    session: Session, document: Document, add: Collection[str], remove: Collection[str]
+) -> None:
+    """Record a documentalist's decision: added themes active, removed ones kept inactive."""
+    tags = {t.theme_code: t for t in document.tags}
+    for code, active in [*((c, True) for c in add), *((c, False) for c in remove)]:
+        tag = tags.get(code)
+        if tag is None:
+            tag = ThemeTag(theme_code=code, score=1.0 if active else 0.0)
+            document.tags.append(tag)
+            tags[code] = tag
+        tag.source = MANUAL
+        tag.active = active
+        tag.run_id = None
+        tag.tagger_version = None
+    document.updated_at = utcnow()
+    session.flush()
