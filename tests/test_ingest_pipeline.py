@@ -135,8 +135,8 @@ def test_too_large_and_missing(run_cli, inbox: Path) -> None:
 
 
 def test_timeout_stops_a_slow_extraction(run_cli, inbox: Path) -> None:
-    # 300 pages cannot be opened and extracted in 10 ms: the child is killed.
-    make_pdf(inbox / "long.pdf", french_pages(300))
+    # 100 pages cannot be opened and extracted in 10 ms: the child is killed.
+    make_pdf(inbox / "long.pdf", french_pages(100))
     _, report = ingest(run_cli, "--timeout", "0.01", str(inbox / "long.pdf"))
     assert outcomes(report)["long.pdf"] == ("failed", "E107")
     _, report = ingest(run_cli, str(inbox / "long.pdf"))
