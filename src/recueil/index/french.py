@@ -46,135 +46,16 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 
 # Stop words as they look after folding. "été" (summer, as in "Quartiers d'été")
 # and "est" (east) are kept out of the usual list on purpose.
-STOP_WORDS = frozenset(
-    [
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "et",
-        "eux",
-        "il",
-        "je",
-        "la",
-        "le",
-        "leur",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "meme",
-        "mes",
-        "moi",
-        "mon",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "c",
-        "d",
-        "j",
-        "l",
-        "a",
-        "m",
-        "n",
-        "s",
-        "t",
-        "y",
-        "etant",
-        "etante",
-        "etants",
-        "etantes",
-        "suis",
-        "es",
-        "sommes",
-        "etes",
-        "sont",
-        "serai",
-        "seras",
-        "sera",
-        "serons",
-        "serez",
-        "seront",
-        "serais",
-        "serait",
-        "serions",
-        "seriez",
-        "seraient",
-        "etais",
-        "etait",
-        "etions",
-        "etiez",
-        "etaient",
-        "fus",
-        "fut",
-        "fumes",
-        "futes",
-        "furent",
-        "sois",
-        "soit",
-        "soyons",
-        "soyez",
-        "soient",
-        "ayant",
-        "eu",
-        "eue",
-        "eues",
-        "eus",
-        "ai",
-        "as",
-        "avons",
-        "avez",
-        "ont",
-        "aurai",
-        "auras",
-        "aura",
-        "aurons",
-        "aurez",
-        "auront",
-        "aurais",
-        "aurait",
-        "aurions",
-        "auriez",
-        "auraient",
-        "avais",
-        "avait",
-        "avions",
-        "aviez",
-        "avaient",
-    ]
-)
+_STOP_TEXT = """
+au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa
+se ses son sur ta te tes toi ton tu un une vos votre vous dont c d j l a m n s t y etant
+etante etants etantes suis es sommes etes sont serai seras sera serons serez seront serais
+serait serions seriez seraient etais etait etions etiez etaient fus fut fumes futes furent
+sois soit soyons soyez soient ayant eu eue eues eus ai as avons avez ont aurai auras aura
+aurons aurez auront aurais aurait aurions auriez auraient avais avait avions aviez avaient
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 # A word: letters and digits, possibly joined by apostrophes (aujourd'hui, l'école).
 WORD_RE = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W_]+)*")
@@ -194,10 +75,11 @@ class Token(NamedTuple):
 
 def fold(text: str) -> str:
     """Lower-case, expand ligatures, drop accents and unify apostrophes."""
-    text = text.translate(_LIGATURES).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES)).lower()
+    # Lower-casing may bring back composed or combining characters (İ -> i̇).
+    decomposed = unicodedata.normalize("NFKD", decomposed)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _APOS_RE.sub("'", stripped)
+    return _APOS_RE.sub("'", stripped.translate(_LIGATURES))
 
 
 def strip_elision(word: str) -> tuple[str, int]:

@@ -19,6 +19,8 @@ TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
 # Fields searched when a word has no prefix.
 DEFAULT_FIELDS = ("title", "text", "entities")
+# Whole words with their accents, kept by Whoosh beside the stemmed "text" field.
+SPELLING_FIELD = "spell_text"
 
 
 def build_schema() -> fields.Schema:

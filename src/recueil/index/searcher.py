@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from types import TracebackType
@@ -13,12 +14,15 @@ from whoosh import query as wq
 from recueil.config import Settings
 from recueil.errors import NotFoundError, QueryError
 from recueil.index import french, store
+from recueil.index.schema import SPELLING_FIELD
 from recueil.index.translate import build_filter, translate
 from recueil.index.types import Filters, Hit, SearchRequest, SearchResult
 from recueil.search.query import Node
 
 PASSAGE_CHARS = 240
 SIMILAR_TERMS = 25
+MAX_YEAR = 9999
+MAX_EXPANSIONS = 1000  # words a wildcard may stand for
 _OPEN, _CLOSE = "\x02", "\x03"
 _SPACES = re.compile(r"\s+")
 
@@ -110,7 +114,18 @@ class IndexSearcher:
     def _query(self, node: Node | None) -> Any:
         if node is None:
             return wq.Every()
-        return translate(node)
+        return translate(node, self._words_like)
+
+    def _words_like(self, pattern: str) -> list[str]:
+        """Whole words of the collection (spelling dictionary) matching a wildcard pattern."""
+        if not pattern.strip("*?"):
+            return []
+        reader = self._searcher.reader()
+        found = wq.Wildcard(SPELLING_FIELD, pattern).expanded_terms(reader)
+        return [
+            text if isinstance(text, str) else text.decode("utf-8")
+            for _, text in itertools.islice(found, MAX_EXPANSIONS)
+        ]
 
     def count(self, node: Node | None, filters: Filters | None = None) -> int:
         query = self._query(node)
@@ -136,7 +151,7 @@ class IndexSearcher:
         results.formatter = _MarkFormatter()
         results.fragmenter = highlight.ContextFragmenter(maxchars=PASSAGE_CHARS, surround=60)
         hits = []
-        for rank, found in enumerate(results[start:], start=start + 1):
+        for rank, found in enumerate(results[start:top], start=start + 1):
             hit = _hit(found.fields(), rank, found.score if request.sort == "relevance" else None)
             if request.passages:
                 text = found.get("text") or ""
@@ -152,7 +167,7 @@ class IndexSearcher:
         if not lowered or not lowered.isalpha():
             return None
         reader = self._searcher.reader()
-        if reader.doc_frequency("spell_text", lowered) > 0:
+        if reader.doc_frequency(SPELLING_FIELD, lowered) > 0:
             return None
         corrector = self._searcher.corrector("text")
         found = corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)
@@ -178,5 +193,11 @@ class IndexSearcher:
 
 
 def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
-    counted = [(str(key), int(count)) for key, count in items if key not in (None, "", b"")]
+    # A document without a value shows up under an empty key, or under the
+    # numeric column's default (a huge number) for years: not a facet value.
+    counted = [
+        (str(key), int(count))
+        for key, count in items
+        if key not in (None, "", b"") and not (isinstance(key, int) and key > MAX_YEAR)
+    ]
     return sorted(counted, key=lambda kv: (-kv[1], kv[0]))

@@ -8,7 +8,7 @@ its group instead of making the whole query match nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -26,6 +26,8 @@ TEXT_FIELDS = {
     "source": ("source",),
 }
 KEYWORD_FIELDS = {"theme": "themes", "cite": "cite", "type": "doc_type"}
+# Whole words of the collection matching a wildcard pattern.
+WordsLike = Callable[[str], list[str]]
 _YEARS_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:\.\.|-|–|/)\s*(\d{4}))?\s*$")
 _PREFIX_RE = re.compile(r"^[^*?]+\*$")
 
@@ -74,7 +76,7 @@ def _words(field: str | None, text: str, slop: int = 1) -> Any:
     return _any_field(_text_fields(field), lambda name: wq.Phrase(name, words, slop=slop))
 
 
-def _wildcard(field: str | None, pattern: str) -> Any:
+def _wildcard(field: str | None, pattern: str, words_like: WordsLike) -> Any:
     folded = french.fold_pattern(pattern)
     if field in KEYWORD_FIELDS:
         return wq.Wildcard(KEYWORD_FIELDS[field], folded)
@@ -89,7 +91,14 @@ def _wildcard(field: str | None, pattern: str) -> Any:
             return found[0] if len(found) == 1 else wq.Or(found)
 
         return _any_field(_text_fields(field), make)
-    return _any_field(_text_fields(field), lambda name: wq.Wildcard(name, folded))
+    # Stemmed terms cannot match every pattern (rac?rochage vs raccroch): the whole
+    # words of the collection that match it are stemmed and searched too.
+    stems = sorted({french.normalise_word(w) for w in words_like(pattern.lower())} - {""})
+    queries = []
+    for name in _text_fields(field):
+        queries.append(wq.Wildcard(name, folded))
+        queries.extend(wq.Term(name, stem) for stem in stems)
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
 def _fuzzy(field: str | None, text: str, distance: int) -> Any:
@@ -110,29 +119,33 @@ def _without(child: Any) -> Any:
     return wq.And([wq.Every(), wq.Not(child)])
 
 
-def translate(node: q.Node) -> Any:
+def _no_words(pattern: str) -> list[str]:
+    return []
+
+
+def translate(node: q.Node, words_like: WordsLike = _no_words) -> Any:
     """The Whoosh query for a tree, or ``None`` when nothing searchable is left."""
     if isinstance(node, q.Term):
         return _words(node.field, node.text)
     if isinstance(node, q.Phrase):
         return _words(node.field, node.text, slop=node.slop + 1)
     if isinstance(node, q.Wildcard):
-        return _wildcard(node.field, node.pattern)
+        return _wildcard(node.field, node.pattern, words_like)
     if isinstance(node, q.Fuzzy):
         return _fuzzy(node.field, node.text, node.distance)
     if isinstance(node, q.MatchAll):
         return wq.Every()
     if isinstance(node, q.Not):
-        child = translate(node.child)
+        child = translate(node.child, words_like)
         return None if child is None else _without(child)
     if isinstance(node, q.And):
         positives, negatives = [], []
         for item in node.children:
             if isinstance(item, q.Not):
-                child = translate(item.child)
+                child = translate(item.child, words_like)
                 if child is not None:
                     negatives.append(wq.Not(child))
-            elif (translated := translate(item)) is not None:
+            elif (translated := translate(item, words_like)) is not None:
                 positives.append(translated)
         if not positives and not negatives:
             return None
@@ -140,7 +153,7 @@ def translate(node: q.Node) -> Any:
             positives = [wq.Every()]
         parts = positives + negatives
         return parts[0] if len(parts) == 1 else wq.And(parts)
-    children = [c for c in (translate(item) for item in node.children) if c is not None]
+    children = [c for c in (translate(i, words_like) for i in node.children) if c is not None]
     if not children:
         return None
     return children[0] if len(children) == 1 else wq.Or(children)
