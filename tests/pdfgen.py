@@ -156,15 +156,18 @@ def make_pdf(
 
 
 def scan_image(
-    text: str = "Compte rendu manuscrit", size: tuple[int, int] = (1240, 1754)
+    text: str = "Compte rendu manuscrit",
+    size: tuple[int, int] = (1240, 1754),
+    paragraphs: Sequence[str] = FRENCH_PARAGRAPHS[:2],
 ) -> Image.Image:
-    """An A4 page at 150 dpi rendered as a picture (no text layer)."""
+    """An A4 page at 150 dpi rendered as a picture (no text layer): ``text`` as a
+    first line, then ``paragraphs``."""
     image = Image.new("L", size, color=245)
     draw = ImageDraw.Draw(image)
     font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     font = ImageFont.truetype(str(DEJAVU), 36) if HAS_DEJAVU else ImageFont.load_default()
     y = 150
-    for line in (text, *FRENCH_PARAGRAPHS[:2]):
+    for line in (text, *paragraphs):
         for chunk in _wrap(line, 55):
             draw.text((120, y), chunk, fill=20, font=font)
             y += 52
@@ -192,15 +195,23 @@ def make_scanned_pdf(
     *,
     stamp: str | None = None,
     text_pages: Sequence[str] = (),
+    scanned_texts: Sequence[str] = (),
 ) -> Path:
     """An image-only PDF (a scan). ``stamp`` adds a tiny text layer on each scanned
     page (e.g. "Reçu le 12/03/2021"); ``text_pages`` appends ordinary text pages,
-    which makes a mixed document where only some pages need OCR."""
+    which makes a mixed document where only some pages need OCR. ``scanned_texts``
+    gives the text drawn on each scanned page (paragraphs split on blank lines)
+    instead of the default French paragraphs."""
     pdf = _Doc(None, None)
     for index in range(pages):
         pdf.add_page()
         buffer = io.BytesIO()
-        scan_image(f"Procès-verbal, feuillet {index + 1}").save(buffer, format="PNG")
+        heading = f"Procès-verbal, feuillet {index + 1}"
+        if index < len(scanned_texts):
+            image = scan_image(heading, paragraphs=scanned_texts[index].split("\n\n"))
+        else:
+            image = scan_image(heading)
+        image.save(buffer, format="PNG")
         buffer.seek(0)
         pdf.image(buffer, x=0, y=0, w=210, h=297)
         if stamp:
@@ -316,3 +327,50 @@ def strip_to_unicode(source: Path, target: Path) -> Path:
     with target.open("wb") as handle:
         writer.write(handle)
     return target
+
+
+def make_huge_scan_pdf(
+    path: Path, pixels: int = 35_000, *, page_points: float | None = None
+) -> Path:
+    """A one-page PDF holding a ``pixels`` x ``pixels`` one-bit scan (all white).
+
+    Written by hand and compressed in a stream, so the test itself never holds the
+    image in memory (a 35,000-pixel square is 1.2 gigapixels). The page measures
+    ``page_points`` per side (default: the image at 300 dpi, about 3 metres)."""
+    import zlib
+
+    side = page_points if page_points is not None else pixels * 72 / 300
+    row = b"\xff" * ((pixels + 7) // 8)
+    packer = zlib.compressobj(9)
+    block = row * 256
+    chunks = [packer.compress(block) for _ in range(pixels // 256)]
+    chunks.append(packer.compress(row * (pixels % 256)))
+    chunks.append(packer.flush())
+    image = b"".join(chunks)
+    content = f"q {side:.2f} 0 0 {side:.2f} 0 0 cm /Im0 Do Q".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side:.2f} {side:.2f}] "
+        "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>".encode(),
+        f"<< /Type /XObject /Subtype /Image /Width {pixels} /Height {pixels} "
+        "/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode "
+        f"/Length {len(image)} >>\nstream\n".encode()
+        + image
+        + b"\nendstream",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    path.write_bytes(bytes(out))
+    return path

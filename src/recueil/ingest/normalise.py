@@ -54,15 +54,15 @@ APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ´′", "'"))
 NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 PDFIUM_HYPHEN = re.compile(r"[\ufffe\x02]")
 SOFT_HYPHEN_BREAK = re.compile(r"\xad[ \t]*\n[ \t]*")
-GLYPH_UNI = re.compile(r"/uni([0-9A-Fa-f]{4,6})")
-GLYPH_OTHER = re.compile(r"/(?:g\d{1,5}|glyph\d{1,5}|G\d{2,5})\b")
+GLYPH_UNI = re.compile(r"/uni([0-9A-Fa-f]{4})")
+GLYPH_OTHER = re.compile(r"/(?:g|glyph)\d{1,5}(?!\d)")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
 SPACES = re.compile(r"[^\S\n]+")
 BLANK_RUNS = re.compile(r"\n{3,}")
 LINE_HYPHEN = re.compile(r"(?<=[^\s-])-\n(?=[^\s\-–—•])")
 LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
 LETTERS_AFTER = re.compile(r"^[^\W\d_]+")
-TI_SLASH = re.compile(r"\b[^\W\d_]*(?:[^\W\d_]/[^\W\d_]*)+")
+TI_SLASH = re.compile(r"(?<![\w/])[^\W\d_]+(?:/[^\W\d_]+)+(?![\w/])")
 PAGE_NUMBER = re.compile(
     r"^(?:page|p\.|p)?\s*[-–—(\[]?\s*\d{1,4}\s*(?:(?:/|sur|of|de)\s*\d{1,4})?\s*[-–—)\]]?$",
     re.IGNORECASE,
@@ -71,8 +71,6 @@ PAGE_NUMBER = re.compile(
 
 def _decode_glyph_name(match: re.Match[str]) -> str:
     code = int(match.group(1), 16)
-    if code > 0x10FFFF:
-        return ""
     char = chr(code)
     # Only letters and marks: anything else could start a new pattern.
     return char if unicodedata.category(char)[0] in "LM" else ""
@@ -167,8 +165,10 @@ def _line_key(line: str) -> str:
 
 
 def _zone(lines: list[str]) -> list[int]:
+    """Indices of the top and bottom lines; a short page keeps its middle out of it."""
     filled = [i for i, line in enumerate(lines) if line]
-    return sorted(set(filled[:ZONE] + filled[-ZONE:]))
+    size = max(1, min(ZONE, (len(filled) - 1) // 2))
+    return sorted(set(filled[:size] + filled[-size:]))
 
 
 def _is_page_number(line: str, index: int, filled: list[int]) -> bool:

@@ -189,7 +189,7 @@ def read_pdf(path: Path, ctx: ExtractContext) -> ExtractedDocument:
     pages = [
         ExtractedPage(
             number=i + 1,
-            text=text,
+            text="" if q.is_noise else text,
             origin="text",
             garbage_ratio=round(q.garbage_ratio, 4),
             needs_ocr=q.needs_ocr,

@@ -115,7 +115,7 @@ def date_hints(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]
         if namespace in ("pdf", "xmp") and key in wanted:
             iso = pdf_date_to_iso(value)
             if iso is not None:
-                hints.append((iso, f"{namespace}:{key}"))
+                hints.append((iso, f"pdf:{key}" if namespace == "pdf" else key))
     return hints
 
 

@@ -37,7 +37,7 @@ MIN_TOKENS = 20
 WORD_OCR = 0.35
 
 CID = re.compile(r"\(cid:\d+\)")
-GLYPH_NAME = re.compile(r"/(?:uni[0-9A-Fa-f]{4,6}|g\d{1,5}|glyph\d{1,5}|G\d{2,5})\b")
+GLYPH_NAME = re.compile(r"/(?:uni[0-9A-Fa-f]{4}|(?:g|glyph)\d{1,5}(?!\d))")
 WORD = re.compile(r"[^\W\d_]{2,}")
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f")
 
@@ -127,6 +127,11 @@ class PageQuality:
     @property
     def is_blank(self) -> bool:
         return self.letters == 0
+
+    @property
+    def is_noise(self) -> bool:
+        """The page's text is glyph soup, worth nothing even before OCR."""
+        return self.needs_ocr and (self.garbage_ratio >= GARBAGE_OCR or self.letters >= MIN_LETTERS)
 
 
 def measure_page(raw: str, clean: str, *, has_images: bool) -> PageQuality:
