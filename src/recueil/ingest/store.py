@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from recueil.catalogue.models import Document, IngestionItem, MetadataEntry, Page, utcnow
 from recueil.ingest.base import ExtractedDocument
@@ -67,6 +67,13 @@ def fill_document(
     document.needs_ocr = extracted.needs_ocr
     document.text_origin = extracted.text_origin
     document.updated_at = utcnow()
+    session = object_session(document)
+    if session is not None and document.id is not None:
+        # An update: delete the old pages and entries before inserting the new
+        # ones, or (document_id, number) would collide on insert.
+        document.pages = []
+        document.metadata_entries = []
+        session.flush()
     document.pages = [
         Page(
             number=p.number,
