@@ -17,9 +17,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
+
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document, utcnow
 from recueil.errors import (
+    CatalogueError,
     FileReadError,
     FileTooLargeError,
     IngestError,
@@ -334,8 +337,8 @@ class IngestPipeline:
                     message = None
                     if document is None:
                         document = Document(source=source, kind=extracted.kind)
-                        session.add(document)
                     fill_document(
+                        session,
                         document,
                         extracted,
                         path=item.path,
@@ -344,7 +347,6 @@ class IngestPipeline:
                         original_path=original,
                         size_bytes=size,
                     )
-                    session.flush()
                     if analysis is not None and self._tagging is not None:
                         self._tagging.apply(session, document, analysis, run_id)
                     self._pending_index.append(document.id)
@@ -372,6 +374,40 @@ class IngestPipeline:
             )
         except IngestError as exc:
             return self._fail(run_id, source, exc, started, sha)
+        except IntegrityError:
+            # Another process sharing the catalogue stored the same content first
+            # (unique sha256 / external_id): this input is then a duplicate of it.
+            return self._store_conflict(run_id, source, doc_sha, extracted, started, sha)
+
+    def _store_conflict(
+        self,
+        run_id: int,
+        source: str,
+        doc_sha: str,
+        extracted: ExtractedDocument,
+        started: float,
+        sha: str | None,
+    ) -> ItemReport:
+        with self.catalogue.session() as session:
+            same = find_by_sha(session, doc_sha)
+            if same is None and extracted.external_id:
+                same = find_by_external_id(session, extracted.external_id)
+            same_id = same.id if same is not None else None
+        if same_id is None:  # a conflict on other rows: fail this input, not the batch
+            error = CatalogueError(
+                f"{source}: a concurrent change of the catalogue refused this document",
+                hint="Ingest the file again: `recueil ingest FILE`.",
+            )
+            return self._fail(run_id, source, error, started, sha)
+        return self._finish(
+            run_id,
+            source,
+            "duplicate",
+            started,
+            sha=sha,
+            document_id=same_id,
+            message=f"same content as document {same_id} (stored meanwhile by another ingest)",
+        )
 
     def _link_attachments(
         self, run_id: int, item: Input, notice_id: int, names: Iterable[str]

@@ -7,8 +7,8 @@ import json
 import unicodedata
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document, IngestionItem, MetadataEntry, Page, utcnow
 from recueil.ingest.base import ExtractedDocument
@@ -39,6 +39,7 @@ def find_by_external_id(session: Session, external_id: str) -> Document | None:
 
 
 def fill_document(
+    session: Session,
     document: Document,
     extracted: ExtractedDocument,
     *,
@@ -48,7 +49,12 @@ def fill_document(
     original_path: str | None,
     size_bytes: int | None,
 ) -> None:
-    """Copy an extraction result onto a (new or existing) catalogue document."""
+    """Copy an extraction result onto a (new or existing) catalogue document.
+
+    Pages and metadata entries are written with bulk statements: a record
+    carries dozens of raw fields and the ORM's per-object bookkeeping was most
+    of the cost of storing one.
+    """
     document.sha256 = sha256
     document.external_id = extracted.external_id
     document.original_path = original_path
@@ -67,35 +73,49 @@ def fill_document(
     document.needs_ocr = extracted.needs_ocr
     document.text_origin = extracted.text_origin
     document.updated_at = utcnow()
-    session = object_session(document)
-    if session is not None and document.id is not None:
-        # An update: delete the old pages and entries before inserting the new
-        # ones, or (document_id, number) would collide on insert.
-        document.pages = []
-        document.metadata_entries = []
-        session.flush()
-    document.pages = [
-        Page(
-            number=p.number,
-            text=p.text,
-            origin=p.origin,
-            garbage_ratio=p.garbage_ratio,
-            needs_ocr=p.needs_ocr,
-        )
+    if document not in session:
+        session.add(document)
+    session.flush()  # the document's id
+    doc_id = document.id
+    session.execute(delete(Page).where(Page.document_id == doc_id))
+    session.execute(delete(MetadataEntry).where(MetadataEntry.document_id == doc_id))
+    pages = [
+        {
+            "document_id": doc_id,
+            "number": p.number,
+            "text": p.text,
+            "origin": p.origin,
+            "garbage_ratio": p.garbage_ratio,
+            "needs_ocr": p.needs_ocr,
+        }
         for p in extracted.pages
     ]
     entries = [
-        MetadataEntry(namespace=ns, key=key[:120], value=value[:MAX_META_VALUE])
+        (ns, key, value)
         for ns, key, value in extracted.metadata
         if value is not None and str(value).strip()
     ]
     if extracted.source_url:
-        entries.append(MetadataEntry(namespace="source", key="url", value=extracted.source_url))
+        entries.append(("source", "url", extracted.source_url))
     if source != document.source:
-        entries.append(MetadataEntry(namespace="source", key="file", value=source))
-    for raw, origin in extracted.date_hints:
-        entries.append(MetadataEntry(namespace="date-hint", key=origin[:120], value=raw))
-    document.metadata_entries = entries
+        entries.append(("source", "file", source))
+    entries.extend(("date-hint", origin, raw) for raw, origin in extracted.date_hints)
+    if pages:
+        session.execute(insert(Page), pages)
+    if entries:
+        session.execute(
+            insert(MetadataEntry),
+            [
+                {
+                    "document_id": doc_id,
+                    "namespace": ns,
+                    "key": key[:120],
+                    "value": str(value)[:MAX_META_VALUE],
+                }
+                for ns, key, value in entries
+            ],
+        )
+    session.expire(document, ["pages", "metadata_entries"])
 
 
 def record_item(
