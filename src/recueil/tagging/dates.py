@@ -42,6 +42,7 @@ MONTHS = {
     "decembre": 12,
     "dec": 12,
 }
+_FULL_MONTHS = {m for m, n in MONTHS.items() if len(m) > 4 or m in ("mars", "mai", "juin", "aout")}
 WEEKDAYS = {
     "lundi": 0,
     "mardi": 1,
@@ -66,7 +67,7 @@ _NUMERIC = re.compile(
 _ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
 _MONTH_YEAR = re.compile(r"(?<![\w])" + _MONTH + r"\s+" + _YEAR + r"(?!\d)")
 _YEAR_RANGE = re.compile(
-    r"(?<![\d/.-])(?P<start>(?:19|20)\d\d)\s?[-/–]\s?(?P<end>(?:19|20)\d\d)(?![\d/.-])"
+    r"(?<![\d/.-])(?P<start>(?:19|20)\d\d)\s?[-/–]\s?(?P<end>(?:19|20)\d\d)(?![\d/-]|\.\d)"
 )
 _YEAR_IN_CONTEXT = re.compile(
     r"(?:\ben|\bdepuis|\bannee|\bannees|\bau cours de|\bfin|\bdebut)\s+(?P<year>(?:19|20)\d\d)(?![\d/-])"
@@ -124,6 +125,8 @@ def dates_in_text(text: str, source: str = "text") -> tuple[list[FoundDate], lis
 
     for match in _TEXT_DATE.finditer(folded):
         raw = text[match.start() : match.end()].strip()
+        if raw.endswith(".") and match["month"] in _FULL_MONTHS:
+            raw = raw[:-1]  # the dot ends the sentence, not an abbreviation
         day, month = _day(match["day"]), MONTHS[match["month"]]
         weekday = WEEKDAYS.get(match["weekday"] or "")
         if match["year"]:

@@ -9,15 +9,17 @@ format set (doc type, cité) are kept; what the rules set is recomputed.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document, DocumentDate, Entity, Theme, ThemeTag, utcnow
 from recueil.errors import ThemeDataError
-from recueil.tagging.analyse import Analysis
 from recueil.tagging.themes import ThemeSet
+
+if TYPE_CHECKING:
+    from recueil.tagging.analyse import Analysis
 
 RULES = "rules"
 MANUAL = "manual"

@@ -105,7 +105,12 @@ def parse_themes(text: str, path: Path | None) -> ThemeSet:
     for index, raw in enumerate(raw_themes, start=1):
         theme = _parse_theme(check, raw, index, top)
         if theme.code in seen:
-            raise check.fail(raw, "code", f"duplicate theme code {theme.code!r}", f"theme #{index}")
+            raise check.fail(
+                raw,
+                "code",
+                f"duplicate theme code {theme.code!r}",
+                f"theme #{index} ({theme.code})",
+            )
         seen.add(theme.code)
         themes.append(theme)
     common = check.strings(top, "common_terms", "top level")
