@@ -284,7 +284,10 @@ def postprocess(src: Source, data: bytes) -> bytes:
 
 
 def render_html(src: Source) -> bytes:
-    from html import escape
+    from html import escape as html_escape
+
+    def escape(text: str) -> str:
+        return html_escape(text, quote=False)
 
     title = src.text("title")
     parts = [
@@ -312,7 +315,7 @@ def render_html(src: Source) -> bytes:
             url = block.text.split("] ", 1)[1]
             parts.append(
                 f"<li>{escape(block.text.split('] ')[0])}] "
-                f'<a href="{escape(url)}">{escape(url)}</a></li>'
+                f'<a href="{html_escape(url)}">{escape(url)}</a></li>'
             )
         else:
             parts.append(f"<p>{escape(block.text)}</p>")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-FIELD = re.compile(r"^[A-ZÉÈÀ][\w'’ ()/.,-]{0,60}? ?: ")
+FIELD = re.compile(r"^[A-ZÉÈÀ][\w'’ /.,-]{0,40}?(\([^)]*\))? ?: ")
 LINK = re.compile(r"^\[\d+\] ")
 VOWELS = set("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÉÈÊËÎÏÔÙÛÜ")
 INSEPARABLE = {
@@ -77,7 +77,7 @@ def parse_body(body: str) -> list[Block]:
             blocks.append(Block("link", line))
         elif FIELD.match(line):
             flush()
-            para.append(line)
+            blocks.append(Block("para", line))
         else:
             para.append(line)
     flush()
