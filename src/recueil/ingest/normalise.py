@@ -76,11 +76,12 @@ def _decode_glyph_name(match: re.Match[str]) -> str:
     return char if unicodedata.category(char)[0] in "LM" else ""
 
 
-def _is_dropped(char: str) -> bool:
-    if char in "\n\t":
-        return False
-    category = unicodedata.category(char)
-    return category in ("Cc", "Co", "Cs") or char == "\ufffd"
+# Control characters but newline and tab, surrogates, private use, U+FFFD: the
+# categories Cc, Cs and Co, as one class (a per-character category call is 10x slower).
+DROPPED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
 
 
 def clean_characters(text: str) -> str:
@@ -91,7 +92,7 @@ def clean_characters(text: str) -> str:
     text = GLYPH_UNI.sub(_decode_glyph_name, text)
     text = GLYPH_OTHER.sub("", text)
     text = text.translate(LIGATURES).translate(ZERO_WIDTH)
-    text = "".join(char for char in text if not _is_dropped(char))
+    text = DROPPED.sub("", text)
     previous = None
     while previous != text:  # "(ci(cid:1)d:2)" hides a second glyph id
         previous, text = text, CID.sub("", text)

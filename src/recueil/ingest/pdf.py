@@ -32,9 +32,10 @@ from recueil.ingest.normalise import clean_characters, normalise_pages
 from recueil.ingest.pdfmeta import date_hints, info_entries, meaningful_title, xmp_entries
 from recueil.ingest.pdfplumber_tools import (
     PlumberUnreadable,
-    first_page_facts,
+    heading_from_words,
     plumber_pages,
     plumber_text,
+    plumber_xmp,
 )
 from recueil.ingest.quality import (
     MIN_LETTERS,
@@ -59,6 +60,7 @@ class RawPdf:
     has_images: list[bool]
     info: dict[str, str] = field(default_factory=dict)
     engine: str = "pdfium"
+    heading: str | None = None  # page 1's large type, when it stands out
 
 
 def _encrypted(path: Path, password: str | None) -> EncryptedPdfError:
@@ -92,12 +94,16 @@ def _open_pdfium(path: Path, password: str | None) -> Any:
 def _read_pdfium(document: Any) -> RawPdf:
     pages: list[str] = []
     images: list[bool] = []
+    heading = None
     for index in range(len(document)):
         page = document[index]
         try:
             textpage = page.get_textpage()
+            height = float(page.get_height())
             try:
                 text = textpage.get_text_range()
+                if index == 0:
+                    heading = heading_from_words(_sized_words(textpage, height), height)
             finally:
                 textpage.close()
             images.append(letter_count(text) < MIN_LETTERS and _page_has_images(page))
@@ -105,7 +111,29 @@ def _read_pdfium(document: Any) -> RawPdf:
             page.close()
         pages.append(text)
     info = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if v}
-    return RawPdf(pages, images, info)
+    return RawPdf(pages, images, info, heading=heading)
+
+
+def _sized_words(textpage: Any, page_height: float, limit: int = 5000) -> list[dict[str, Any]]:
+    """Words of a pdfium text page with their font size and position (pdfplumber's shape)."""
+    words: list[dict[str, Any]] = []
+    current: list[str] = []
+    size = top = x0 = 0.0
+    for index in range(min(textpage.count_chars(), limit)):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+        if char.isspace() or not char.isprintable():
+            if current:
+                words.append({"text": "".join(current), "size": size, "top": top, "x0": x0})
+                current = []
+            continue
+        left, _, _, high = textpage.get_charbox(index, loose=True)
+        if not current:
+            size, top, x0 = 0.0, page_height - high, left
+        size = max(size, float(pdfium_c.FPDFText_GetFontSize(textpage, index)))
+        current.append(char)
+    if current:
+        words.append({"text": "".join(current), "size": size, "top": top, "x0": x0})
+    return words
 
 
 def _score(text: str) -> float:
@@ -153,19 +181,20 @@ def _read(path: Path, password: str | None) -> RawPdf:
 
 
 def _title(
-    path: Path, password: str | None, metadata: list[tuple[str, str, str]], first_page: str
+    path: Path,
+    password: str | None,
+    raw: RawPdf,
+    metadata: list[tuple[str, str, str]],
+    first_page: str,
 ) -> tuple[str | None, list[tuple[str, str, str]]]:
     """(title, xmp entries): metadata title, else page-1 heading, else first line."""
     stem = unicodedata.normalize("NFC", path.stem)
     info_title = next((v for ns, k, v in metadata if (ns, k) == ("pdf", "Title")), None)
     title = meaningful_title(info_title, stem)
-    packet, heading = first_page_facts(
-        path, password, heading=title is None and bool(first_page.strip())
-    )
-    xmp = xmp_entries(packet)
+    xmp = xmp_entries(plumber_xmp(path, password))
     if title is None:
         xmp_title = next((v for _, k, v in xmp if k == "dc:title"), None)
-        title = meaningful_title(xmp_title, stem) or heading
+        title = meaningful_title(xmp_title, stem) or (raw.heading if first_page.strip() else None)
     if title is None:
         title = next(
             (ln[:200].strip() for ln in first_page.split("\n") if letter_count(ln) >= 4), None
@@ -197,7 +226,7 @@ def read_pdf(path: Path, ctx: ExtractContext) -> ExtractedDocument:
         for i, (text, q) in enumerate(zip(clean, qualities, strict=True))
     ]
     metadata = info_entries(raw.info)
-    title, xmp = _title(path, ctx.password, metadata, clean[0])
+    title, xmp = _title(path, ctx.password, raw, metadata, clean[0])
     metadata += xmp
     garbage, words = document_figures(qualities)
     return ExtractedDocument(

@@ -40,6 +40,11 @@ CID = re.compile(r"\(cid:\d+\)")
 GLYPH_NAME = re.compile(r"/(?:uni[0-9A-Fa-f]{4}|(?:g|glyph)\d{1,5}(?!\d))")
 WORD = re.compile(r"[^\W\d_]{2,}")
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f")
+# is_garbage_char as one class: controls but \t \n \f \r, surrogates, private use, U+FFFD.
+GARBAGE_CHAR = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +70,7 @@ def is_garbage_char(char: str) -> bool:
     category = unicodedata.category(char)
     if category == "Co":  # private use: unmapped glyphs
         return True
-    return category == "Cc" and char not in _ALLOWED_CONTROLS
+    return category == "Cs" or (category == "Cc" and char not in _ALLOWED_CONTROLS)
 
 
 def garbage_chars(text: str) -> int:
@@ -74,7 +79,7 @@ def garbage_chars(text: str) -> int:
     for pattern in (CID, GLYPH_NAME):
         count += sum(len(m.group()) for m in pattern.finditer(text))
     rest = GLYPH_NAME.sub("", CID.sub("", text))
-    return count + sum(1 for char in rest if is_garbage_char(char))
+    return count + len(GARBAGE_CHAR.findall(rest))
 
 
 def visible_chars(text: str) -> int:
