@@ -132,6 +132,7 @@ def keyword(value: str) -> str:
     return "-".join(WORD_RE.findall(fold(value).replace("'", " ")))
 
 
+@lru_cache(maxsize=200_000)
 def spelling_word(raw: str) -> str:
     """A word as "did you mean" proposes it: lower-case with its accents, no stemming."""
     lowered = _APOS_RE.sub("'", raw.translate(_LIGATURES).lower())

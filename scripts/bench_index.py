@@ -1,0 +1,167 @@
+"""Benchmark the full-text index on a generated French-like collection (prints, never asserts).
+
+    .venv/bin/python scripts/bench_index.py [--docs 10000] [--words 1500] [--seed 7]
+        [--home DIR] [--procs N] [--queries 200] [--keep]
+
+Generates documents from a seeded vocabulary (the French word list of the
+package plus the theme vocabulary, drawn with a Zipf-like law) straight into
+a catalogue, then measures: the index build rate (docs/s), the query latency
+p50/p95 (plain, with facets, with filters), and the wall time of one
+`recueil search` command in a fresh process. With --home on an existing home
+(e.g. one where the sample corpus was ingested) nothing is generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from recueil.catalogue.db import open_catalogue
+from recueil.catalogue.models import Document, Page, Theme, ThemeTag
+from recueil.config import Settings, resolve_settings
+from recueil.index import Filters, info, rebuild
+from recueil.search.service import run_search
+
+CITES = ["Lille Sud", "Roubaix", "Amiens Nord", "Calais", "Grigny", "Nîmes", "Creil", "Denain",
+         "Tourcoing", "Marseille Centre", "Clichy-sous-Bois", "Toulouse Grand Mirail"]  # fmt: skip
+TYPES = ["compte-rendu", "fiche-experience", "synthese", "plaquette", "notice", "page-web"]
+COMMON_WORDS = (
+    "le la les de des du et à un une pour avec dans sur par au aux en est sont qui que ce"
+)
+QUERIES = ["parentalité", "école", "décrochage scolaire", '"petite enfance"', "PRE",
+           "santé mentale", "orchestre OR théâtre", "numérique NOT tablettes", "parent*",
+           "coéducation familles", "titre:rencontre", "insertion~", "réussite éducative"]  # fmt: skip
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    data = resources.files("recueil") / "data" / "french_words.txt.gz"
+    with gzip.open(str(data), "rt", encoding="utf-8") as handle:
+        words = [w.strip() for w in handle if w.strip() and not w.startswith("#")]
+    rng.shuffle(words)
+    common = COMMON_WORDS.split()
+    from recueil.tagging.themes import load_themes
+
+    theme_words = [w for t in load_themes().themes for term in t.terms for w in term.split()]
+    return common * 40 + theme_words * 3 + words[:30000]
+
+
+def generate(settings: Settings, docs: int, words: int, seed: int) -> None:
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    weights = [1.0 / (rank + 8) for rank in range(len(vocab))]
+    catalogue = open_catalogue(settings)
+    from recueil.tagging.themes import load_themes
+
+    codes = [t.code for t in load_themes().themes]
+    with catalogue.transaction() as session:
+        for position, theme in enumerate(load_themes().themes):
+            session.add(Theme(code=theme.code, label=theme.label, position=position))
+    started = time.perf_counter()
+    batch = 500
+    for first in range(0, docs, batch):
+        with catalogue.transaction() as session:
+            doc_rows, page_rows, tag_rows = [], [], []
+            base = (session.scalar(select(func.max(Document.id))) or 0) + 1
+            for offset in range(min(batch, docs - first)):
+                doc_id = base + offset
+                day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365))
+                text = " ".join(rng.choices(vocab, weights, k=words))
+                title = " ".join(rng.choices(vocab[-30000:], k=rng.randint(3, 9))).capitalize()
+                doc_rows.append({
+                    "id": doc_id, "source": f"bench/{doc_id}.pdf", "kind": "pdf",
+                    "doc_type": rng.choice(TYPES), "title": title, "date": day, "year": day.year,
+                    "cite_educative": rng.choice(CITES), "page_count": 1, "language": "fr",
+                    "word_count": words, "updated_at": dt.datetime(2024, 1, 1),
+                    "created_at": dt.datetime(2024, 1, 1),
+                })  # fmt: skip
+                page_rows.append({"document_id": doc_id, "number": 1, "text": text})
+                for code in rng.sample(codes, rng.randint(0, 3)):
+                    tag_rows.append({"document_id": doc_id, "theme_code": code, "score": 0.5,
+                                     "source": "rules", "active": True})  # fmt: skip
+            session.execute(insert(Document), doc_rows)
+            session.execute(insert(Page), page_rows)
+            if tag_rows:
+                session.execute(insert(ThemeTag), tag_rows)
+    catalogue.close()
+    print(f"generated {docs} documents of {words} words in {time.perf_counter() - started:.1f} s")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure_queries(settings: Settings, rounds: int) -> None:
+    cases = {
+        "plain (10 hits, passages)": {"facets": False},
+        "with facets": {"facets": True},
+        "filtered + facets": {"facets": True, "filters": Filters(themes=("parentalite",), years=(2022,))},
+    }  # fmt: skip
+    for label, options in cases.items():
+        timings = []
+        for i in range(rounds):
+            query = QUERIES[i % len(QUERIES)]
+            started = time.perf_counter()
+            run_search(settings, query, limit=10, suggest=False, **options)  # type: ignore[arg-type]
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"query {label:<28} p50 {statistics.median(timings):7.1f} ms"
+              f"   p95 {percentile(timings, 0.95):7.1f} ms   ({rounds} queries, index opened each time)")  # fmt: skip
+
+
+def measure_command(settings: Settings) -> None:
+    exe = Path(sys.executable).with_name("recueil")
+    walls = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([str(exe), "--home", str(settings.home), "search", "parentalité école"],
+                       check=True, capture_output=True)  # fmt: skip
+        walls.append(time.perf_counter() - started)
+    print(f"one `recueil search` command: {min(walls):.2f} s best, {max(walls):.2f} s worst of 3")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--words", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--home", type=Path, help="Use this home (generate only if its catalogue is empty)."
+    )
+    parser.add_argument("--procs", type=int, help="Writer processes (default: up to 2).")
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    home = args.home or Path(tempfile.mkdtemp(prefix="recueil-bench-"))
+    settings = resolve_settings(home=home)
+    catalogue = open_catalogue(settings)
+    with catalogue.session() as session:
+        existing = session.scalar(select(func.count(Document.id))) or 0
+    if not existing:
+        generate(settings, args.docs, args.words, args.seed)
+    print(f"home {home} ({os.cpu_count()} cores)")
+    started = time.perf_counter()
+    count = rebuild(settings, catalogue, procs=args.procs)
+    elapsed = time.perf_counter() - started
+    details = info(settings)
+    print(f"index build: {count} documents in {elapsed:.1f} s = {count / elapsed:.1f} docs/s; "
+          f"{details.size_bytes / 1e6:.1f} MB, {details.segments} segment(s)")  # fmt: skip
+    measure_queries(settings, args.queries)
+    measure_command(settings)
+    catalogue.close()
+
+
+if __name__ == "__main__":
+    main()
