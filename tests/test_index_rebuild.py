@@ -171,3 +171,13 @@ def test_locked_index_gives_a_clear_message(
     finally:
         lock.release()
     update_documents(settings, catalogue, [indexed["cafe"]])
+
+
+def test_rebuild_with_two_writer_processes_gives_the_same_index(
+    settings: Settings, catalogue: Catalogue, indexed: dict[str, int]
+) -> None:
+    queries = ["parentalité", "école", "PRE", "orchest*", "theme:gouvernance", ""]
+    before = {q: ids_for(settings, q) for q in queries}
+    assert rebuild(settings, catalogue, procs=2) == len(SAMPLES)
+    assert {q: ids_for(settings, q) for q in queries} == before
+    assert info(settings).documents == len(SAMPLES)

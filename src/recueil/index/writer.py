@@ -35,9 +35,10 @@ WRITE_RETRIES = 3
 
 
 def _bulk_writer(ix: Any, count: int, procs: int | None) -> Any:
-    cores = min(2, os.cpu_count() or 1) if procs is None else procs
-    if cores > 1 and count >= MP_THRESHOLD:
-        return ix.writer(procs=cores, limitmb=BULK_LIMIT_MB, multisegment=True, batchsize=100)
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if count >= MP_THRESHOLD else 1
+    if procs > 1:
+        return ix.writer(procs=procs, limitmb=BULK_LIMIT_MB, multisegment=True, batchsize=100)
     return ix.writer(limitmb=BULK_LIMIT_MB)
 
 
