@@ -44,7 +44,7 @@ def _any_field(fields: Sequence[str], make: Any) -> Any:
 def _year_query(text: str) -> Any:
     match = _YEARS_RE.match(text)
     if match is None:
-        raise QueryError(f"{text!r} is not a year (write annee:2022 or annee:2019..2021)")
+        raise QueryError(f"{text!r} is not a year", hint="Write annee:2022 or annee:2019..2021.")
     low = int(match.group(1))
     high = int(match.group(2) or low)
     return wq.NumericRange("year", min(low, high), max(low, high))
@@ -52,7 +52,7 @@ def _year_query(text: str) -> Any:
 
 def _id_query(text: str) -> Any:
     if not text.strip().isdigit():
-        raise QueryError(f"{text!r} is not a document id (a number)")
+        raise QueryError(f"{text!r} is not a document id", hint="Write id:12 (a number).")
     return wq.Term("id", str(int(text)))
 
 
@@ -81,7 +81,9 @@ def _wildcard(field: str | None, pattern: str, words_like: WordsLike) -> Any:
     if field in KEYWORD_FIELDS:
         return wq.Wildcard(KEYWORD_FIELDS[field], folded)
     if field in ("year", "id"):
-        raise QueryError(f"wildcards do not apply to {field}: {pattern!r}")
+        raise QueryError(
+            f"wildcards do not apply to {field}: {pattern!r}", hint="Write annee:2022 or id:12."
+        )
     if _PREFIX_RE.match(folded):
         stem = french.normalise_word(folded[:-1])
         prefixes = {folded[:-1]} | ({stem} if stem else set())

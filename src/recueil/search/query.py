@@ -30,6 +30,7 @@ from recueil.errors import QueryError
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 20
 MAX_FUZZY = 2
+_SIMPLER = "Shorten the query; filters (--theme, --cite, --year…) narrow results too."
 
 # Prefix typed by the user -> canonical field name.
 FIELD_ALIASES = {
@@ -218,7 +219,9 @@ class _Parser:
         lexeme = self.take()
         if lexeme.kind == "lparen":
             if depth >= MAX_DEPTH:
-                raise QueryError(f"too many nested parentheses (at most {MAX_DEPTH})")
+                raise QueryError(
+                    f"too many nested parentheses (at most {MAX_DEPTH})", hint=_SIMPLER
+                )
             node = self.parse_or(depth + 1, lexeme.field or field)
             if (closing := self.peek()) is not None and closing.kind == "rparen":
                 self.take()
@@ -236,7 +239,8 @@ def _word(lexeme: _Lexeme, field: str | None) -> Node | None:
         distance = int(fuzzy.group(2) or 1)
         if distance > MAX_FUZZY:
             raise QueryError(
-                f"fuzzy distance {distance} in {text!r} is too large (at most {MAX_FUZZY})"
+                f"fuzzy distance {distance} in {text!r} is too large (at most {MAX_FUZZY})",
+                hint="Write word~ (one letter wrong) or word~2 (two letters).",
             )
         return Fuzzy(fuzzy.group(1), field, max(distance, 1))
     if "*" in text or "?" in text:
@@ -258,7 +262,8 @@ def parse_query(query: str) -> Node | None:
     """Parse a query string; ``None`` when it holds nothing to search."""
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(
-            f"the query is too long ({len(query)} characters, at most {MAX_QUERY_LENGTH})"
+            f"the query is too long ({len(query)} characters, at most {MAX_QUERY_LENGTH})",
+            hint=_SIMPLER,
         )
     parser = _Parser(_lex(query))
     items: list[Node] = []
