@@ -25,7 +25,10 @@ D = dt.date
         ("publié le 2021-03-04", [(D(2021, 3, 4), "day", "2021-03-04")]),
         ("le 5.10.2021", [(D(2021, 10, 5), "day", "5.10.2021")]),
         ("en septembre 2021, puis", [(D(2021, 9, 1), "month", "septembre 2021")]),
-        ("programme 2020-2022", [(D(2020, 1, 1), "year", "2020-2022"), (D(2022, 1, 1), "year", "2020-2022")]),
+        (
+            "programme 2020-2022",
+            [(D(2020, 1, 1), "year", "2020-2022"), (D(2022, 1, 1), "year", "2020-2022")],
+        ),
         ("labellisée en 2019", [(D(2019, 1, 1), "year", "en 2019")]),
         # not dates: impossible days, phone numbers, counts, bare numbers
         ("le 31/02/2022 n'existe pas", []),
@@ -63,12 +66,16 @@ def test_year_completed_from_the_other_dates_of_the_text() -> None:
 
 def test_weekday_picks_the_year_among_context_years() -> None:
     # 11 February is a Tuesday in 2020, not in 2021: the weekday decides.
-    dates = collect_dates("", "Le mardi 11 février. Suivi 2021. Le 3 mars 2021.", [("2020", "marc:210d")])
+    dates = collect_dates(
+        "", "Le mardi 11 février. Suivi 2021. Le 3 mars 2021.", [("2020", "marc:210d")]
+    )
     assert [d.value for d in dates if d.year_inferred] == [D(2020, 2, 11)]
 
 
 def test_year_completed_from_the_hints() -> None:
-    dates = collect_dates("", "Rendez-vous le 3 mars à Lille.", [("D:20190215093000", "pdf:CreationDate")])
+    dates = collect_dates(
+        "", "Rendez-vous le 3 mars à Lille.", [("D:20190215093000", "pdf:CreationDate")]
+    )
     inferred = [d for d in dates if d.year_inferred]
     assert [(d.value, d.source) for d in inferred] == [(D(2019, 3, 3), "text")]
 
@@ -84,7 +91,10 @@ def test_main_date_prefers_title_then_stated_then_first_page() -> None:
     assert main is not None and (main.value, main.source) == (D(2022, 6, 9), "text")
     main = choose_main_date(collect_dates("Rencontre du 17/11/2022", text, hints))
     assert main is not None and (main.value, main.source) == (D(2022, 11, 17), "title")
-    web = [("Mercredi 22 janvier 2020 - 17:00", "web:Dates"), ("modifié le 24/03/2023 - 15:59", "web:modified")]
+    web = [
+        ("Mercredi 22 janvier 2020 - 17:00", "web:Dates"),
+        ("modifié le 24/03/2023 - 15:59", "web:modified"),
+    ]
     main = choose_main_date(collect_dates("Webinaire", "Texte sans date précise, 2019-2020.", web))
     assert main is not None and (main.value, main.source) == (D(2020, 1, 22), "web:Dates")
 
