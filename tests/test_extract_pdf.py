@@ -49,7 +49,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def ctx(settings: Settings) -> ExtractContext:
-    return ExtractContext(settings=settings)
+    # The text layer only: OCR has its own tests (test_ingest_ocr.py).
+    return ExtractContext(settings=settings, ocr="never")
 
 
 def extract(path: Path, ctx: ExtractContext) -> ExtractedDocument:

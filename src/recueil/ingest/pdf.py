@@ -29,6 +29,7 @@ from recueil.errors import EmptyDocumentError, EncryptedPdfError, MalformedFileE
 from recueil.ingest import registry
 from recueil.ingest.base import ExtractContext, ExtractedDocument, ExtractedPage, RecordFailure
 from recueil.ingest.normalise import clean_characters, normalise_pages
+from recueil.ingest.ocr import apply_ocr
 from recueil.ingest.pdfmeta import date_hints, info_entries, meaningful_title, xmp_entries
 from recueil.ingest.pdfplumber_tools import (
     PlumberUnreadable,
@@ -278,7 +279,10 @@ class PdfExtractor:
     def extract(
         self, path: Path, ctx: ExtractContext
     ) -> Iterator[ExtractedDocument | RecordFailure]:
-        yield require_text(read_pdf(path, ctx), path)
+        document = read_pdf(path, ctx)
+        if ctx.ocr != "never":
+            document = apply_ocr(document, path, ctx)
+        yield require_text(document, path)
 
 
 registry.register(PdfExtractor())
