@@ -93,9 +93,15 @@ def cli(
 def _attach_commands() -> None:
     from recueil.catalogue.cli import commands as catalogue_commands
     from recueil.ingest.cli import commands as ingest_commands
+    from recueil.maintenance.cli import commands as maintenance_commands
     from recueil.tagging.cli import commands as tagging_commands
 
-    for command in [*ingest_commands, *catalogue_commands, *tagging_commands]:
+    for command in [
+        *ingest_commands,
+        *catalogue_commands,
+        *tagging_commands,
+        *maintenance_commands,
+    ]:
         cli.add_command(command)
 
 

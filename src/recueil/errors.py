@@ -54,6 +54,16 @@ class NotFoundError(RecueilError):
     hint = "`recueil list` shows the documents of the catalogue."
 
 
+class BackupError(CatalogueError):
+    code = "E013"
+    hint = "Check the backup path and that it was written by `recueil backup` (manifest.json)."
+
+
+class RestoreRefusedError(CatalogueError):
+    code = "E014"
+    hint = "Restore into an empty home, or add --force to replace this catalogue and its originals."
+
+
 # --- ingestion: one code per outcome a documentalist must act on ------------
 
 
