@@ -22,12 +22,24 @@ install: $(STAMP)
 
 demo: install
 	rm -rf $(DEMO_HOME)
-	@echo "== Ingest the sample corpus (some files are broken on purpose: they must fail cleanly)"
+	@echo "== 1. Ingest the sample corpus: extract, tag, index (some files are broken on purpose)"
 	$(RECUEIL) ingest corpus/ ; test $$? -le 1
-	@echo "== Per-file report of what failed, and why"
+	@echo "== 2. What failed, and why"
 	$(RECUEIL) runs 1 --failed
-	@echo "== Catalogue"
+	@echo "== 3. The catalogue"
 	$(RECUEIL) list
+	@echo "== 4. The 11 themes, with their document counts"
+	$(RECUEIL) themes --counts
+	@echo "== 5. Tagging measured against the hand labels of corpus/gold.jsonl"
+	$(RECUEIL) eval corpus/gold.jsonl
+	@echo "== 6. Searches"
+	$(RECUEIL) search "petite enfance" --limit 3
+	$(RECUEIL) search décrochage --theme perseverance --sort date --limit 3
+	$(RECUEIL) search PRE --limit 3
+	$(RECUEIL) search "parents" --cite Roubaix --limit 2
+	$(RECUEIL) search numérique --year 2022 --csv --no-passage
+	$(RECUEIL) search "parentalite" --facets
+	$(RECUEIL) index info
 
 test: install
 	$(BIN)/ruff check src tests

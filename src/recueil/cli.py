@@ -92,13 +92,19 @@ def cli(
 
 def _attach_commands() -> None:
     from recueil.catalogue.cli import commands as catalogue_commands
+    from recueil.index.cli import commands as index_commands
     from recueil.ingest.cli import commands as ingest_commands
     from recueil.maintenance.cli import commands as maintenance_commands
+    from recueil.records_cli import commands as records_commands
+    from recueil.search.cli import commands as search_commands
     from recueil.tagging.cli import commands as tagging_commands
 
     for command in [
         *ingest_commands,
         *catalogue_commands,
+        *index_commands,
+        *search_commands,
+        *records_commands,
         *tagging_commands,
         *maintenance_commands,
     ]:
