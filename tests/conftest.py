@@ -4,9 +4,9 @@ The catalogue fixtures (``database_url``, ``settings``, ``catalogue``,
 ``run_cli``) run every test twice: on SQLite, and on PostgreSQL when
 RECUEIL_TEST_DATABASE_URL names a database (``scripts/ci-postgres.sh`` prints
 one). On PostgreSQL each test gets a schema of its own, selected through the
-connection's ``search_path`` and dropped afterwards; RECUEIL_DATABASE_URL
-points at it, so code and subprocesses that resolve settings from the
-environment use it too.
+connection's ``search_path`` and dropped afterwards. Tests reach the catalogue
+through these fixtures (``settings``, ``run_cli.root_args`` for subprocesses),
+never through ``resolve_settings(home=...)``, which always means SQLite.
 """
 
 from __future__ import annotations
@@ -63,9 +63,7 @@ def postgres_schema(base_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, home: Path) -> Iterator[str]:
     """The catalogue URL of this test: SQLite in the home, or a PostgreSQL schema."""
     if request.param == "sqlite":
         yield sqlite_url(home / "catalogue.sqlite3")
@@ -77,7 +75,6 @@ def database_url(
             "(`export RECUEIL_TEST_DATABASE_URL=$(scripts/ci-postgres.sh)`)"
         )
     with postgres_schema(base) as url:
-        monkeypatch.setenv("RECUEIL_DATABASE_URL", url)
         yield url
 
 

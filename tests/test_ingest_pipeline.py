@@ -24,7 +24,7 @@ from pdfgen import (
 )
 from recueil.catalogue.db import open_catalogue
 from recueil.catalogue.models import Document, IngestionItem, IngestionRun
-from recueil.config import resolve_settings
+from recueil.config import Settings
 
 FAST = ("--no-tag", "--no-index")
 
@@ -83,7 +83,7 @@ def test_password_opens_encrypted_pdf(run_cli, inbox: Path) -> None:
     assert outcomes(report)["protege.pdf"] == ("added", None)
 
 
-def test_rerun_is_idempotent(run_cli, inbox: Path, home: Path) -> None:
+def test_rerun_is_idempotent(run_cli, inbox: Path, home: Path, settings: Settings) -> None:
     make_pdf(inbox / "a.pdf", french_pages(1))
     make_pdf(inbox / "b.pdf", french_pages(2))
     _, first = ingest(run_cli, str(inbox))
@@ -92,7 +92,7 @@ def test_rerun_is_idempotent(run_cli, inbox: Path, home: Path) -> None:
     assert second["counts"] == {"duplicate": 2}
     ids = {i["document_id"] for i in first["items"]}
     assert {i["document_id"] for i in second["items"]} == ids
-    cat = open_catalogue(resolve_settings(home=home))
+    cat = open_catalogue(settings)
     with cat.session() as session:
         assert session.query(Document).count() == 2
         assert session.query(IngestionRun).count() == 2
@@ -164,14 +164,16 @@ def test_globs_and_reports(run_cli, inbox: Path) -> None:
     assert missing.exit_code == 1 and "E012" in missing.stderr
 
 
-def test_resume_skips_inputs_already_done(run_cli, inbox: Path, home: Path) -> None:
+def test_resume_skips_inputs_already_done(
+    run_cli, inbox: Path, home: Path, settings: Settings
+) -> None:
     for name in ("a", "b", "c"):
         make_pdf(inbox / f"{name}.pdf", [*french_pages(1), name])
     _, first = ingest(run_cli, str(inbox / "a.pdf"))
     run_id = first["run_id"]
     # Simulate a run interrupted after its first input: mark it interrupted and
     # resume it with the full list of inputs.
-    cat = open_catalogue(resolve_settings(home=home))
+    cat = open_catalogue(settings)
     with cat.transaction() as session:
         run = session.get(IngestionRun, run_id)
         assert run is not None
