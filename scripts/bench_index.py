@@ -3,9 +3,9 @@
     .venv/bin/python scripts/bench_index.py [--docs 10000] [--words 1500] [--seed 7]
         [--home DIR] [--procs N] [--queries 200] [--keep]
 
-Generates documents from a seeded vocabulary (the French word list of the
-package plus the theme vocabulary, drawn with a Zipf-like law) straight into
-a catalogue, then measures: the index build rate (docs/s), the query latency
+Generates documents with the benchmark suite's seeded generator (French
+word list plus theme vocabulary, Zipf-like, in sentences and headings;
+``recueil.bench.corpus``) straight into a catalogue, then measures: the index build rate (docs/s), the query latency
 p50/p95 (plain, with facets, with filters), and the wall time of one
 `recueil search` command in a fresh process. With --home on an existing home
 (e.g. one where the sample corpus was ingested) nothing is generated.
@@ -14,88 +14,32 @@ p50/p95 (plain, with facets, with filters), and the wall time of one
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import gzip
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
+from recueil.bench.corpus import generate_catalogue
 from recueil.catalogue.db import open_catalogue
-from recueil.catalogue.models import Document, Page, Theme, ThemeTag
+from recueil.catalogue.models import Document
 from recueil.config import Settings, resolve_settings
 from recueil.index import Filters, info, rebuild
 from recueil.search.service import run_search
 
-CITES = ["Lille Sud", "Roubaix", "Amiens Nord", "Calais", "Grigny", "Nîmes", "Creil", "Denain",
-         "Tourcoing", "Marseille Centre", "Clichy-sous-Bois", "Toulouse Grand Mirail"]  # fmt: skip
-TYPES = ["compte-rendu", "fiche-experience", "synthese", "plaquette", "notice", "page-web"]
-COMMON_WORDS = (
-    "le la les de des du et à un une pour avec dans sur par au aux en est sont qui que ce"
-)
 QUERIES = ["parentalité", "école", "décrochage scolaire", '"petite enfance"', "PRE",
            "santé mentale", "orchestre OR théâtre", "numérique NOT tablettes", "parent*",
            "coéducation familles", "titre:rencontre", "insertion~", "réussite éducative"]  # fmt: skip
 
 
-def vocabulary(rng: random.Random) -> list[str]:
-    data = resources.files("recueil") / "data" / "french_words.txt.gz"
-    with gzip.open(str(data), "rt", encoding="utf-8") as handle:
-        words = [w.strip() for w in handle if w.strip() and not w.startswith("#")]
-    rng.shuffle(words)
-    common = COMMON_WORDS.split()
-    from recueil.tagging.themes import load_themes
-
-    theme_words = [w for t in load_themes().themes for term in t.terms for w in term.split()]
-    return common * 40 + theme_words * 3 + words[:30000]
-
-
 def generate(settings: Settings, docs: int, words: int, seed: int) -> None:
-    rng = random.Random(seed)
-    vocab = vocabulary(rng)
-    weights = [1.0 / (rank + 8) for rank in range(len(vocab))]
-    catalogue = open_catalogue(settings)
-    from recueil.tagging.themes import load_themes
-
-    codes = [t.code for t in load_themes().themes]
-    with catalogue.transaction() as session:
-        for position, theme in enumerate(load_themes().themes):
-            session.add(Theme(code=theme.code, label=theme.label, position=position))
-    started = time.perf_counter()
-    batch = 500
-    for first in range(0, docs, batch):
-        with catalogue.transaction() as session:
-            doc_rows, page_rows, tag_rows = [], [], []
-            base = (session.scalar(select(func.max(Document.id))) or 0) + 1
-            for offset in range(min(batch, docs - first)):
-                doc_id = base + offset
-                day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365))
-                text = " ".join(rng.choices(vocab, weights, k=words))
-                title = " ".join(rng.choices(vocab[-30000:], k=rng.randint(3, 9))).capitalize()
-                doc_rows.append({
-                    "id": doc_id, "source": f"bench/{doc_id}.pdf", "kind": "pdf",
-                    "doc_type": rng.choice(TYPES), "title": title, "date": day, "year": day.year,
-                    "cite_educative": rng.choice(CITES), "page_count": 1, "language": "fr",
-                    "word_count": words, "updated_at": dt.datetime(2024, 1, 1),
-                    "created_at": dt.datetime(2024, 1, 1),
-                })  # fmt: skip
-                page_rows.append({"document_id": doc_id, "number": 1, "text": text})
-                for code in rng.sample(codes, rng.randint(0, 3)):
-                    tag_rows.append({"document_id": doc_id, "theme_code": code, "score": 0.5,
-                                     "source": "rules", "active": True})  # fmt: skip
-            session.execute(insert(Document), doc_rows)
-            session.execute(insert(Page), page_rows)
-            if tag_rows:
-                session.execute(insert(ThemeTag), tag_rows)
-    catalogue.close()
-    print(f"generated {docs} documents of {words} words in {time.perf_counter() - started:.1f} s")
+    """The benchmark suite's generator (recueil.bench.corpus): sentences, headings, themes."""
+    seconds = generate_catalogue(settings, docs, words, seed)
+    print(f"generated {docs} documents of about {words} words in {seconds:.1f} s")
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -1,0 +1,65 @@
+"""``python -m recueil.bench [--sizes 1000,10000] [--quick] [--out FILE]``.
+
+Prints one Markdown table per stage (progress goes to stderr). Figures are
+wall times on the machine at hand: they are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from recueil.bench.runner import default_plan, run
+from recueil.errors import RecueilError
+
+DEFAULT_SIZES = "1000,10000"
+QUICK_SIZES = "200"
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of numbers") from exc
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive numbers, e.g. 1000,10000")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m recueil.bench",
+        description="Benchmark recueil against bare baselines on a generated French corpus. "
+        "The smallest size is the number of files ingested end to end (one in ten is a PDF); "
+        "every size is a catalogue on which the index, queries and one command are measured.",
+    )
+    parser.add_argument("--sizes", type=_sizes, help=f"default {DEFAULT_SIZES}")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"small samples and sizes {QUICK_SIZES} (a look in a minute or two)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cache", type=Path, default=Path("bench-out"),
+                        help="folder for the generated corpus (default bench-out)")  # fmt: skip
+    parser.add_argument("--out", type=Path, help="also write the report to this file")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or _sizes(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    plan = default_plan(sizes, args.quick, args.seed, args.cache.resolve())
+    lines: list[str] = []
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    try:
+        run(plan, out)
+    except RecueilError as exc:
+        print(f"Error [{exc.code}]: {exc.message}\n{exc.hint}", file=sys.stderr)
+        return 1
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Stage functions on a catalogue: index builds, query latency, one search command.
+
+Each runs alone in a spawned child (see ``child.measure``). The query set is
+seeded and the same for every engine: term, phrase, filtered (a theme and a
+year) and faceted (theme, cité, type and year counts) queries.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from recueil.bench.corpus import vocabulary
+from recueil.config import resolve_settings
+
+KINDS = ("term", "phrase", "filtered", "faceted")
+
+
+def query_cases(seed: int, per_kind: int) -> list[dict[str, Any]]:
+    """A fixed query set: ``per_kind`` queries of each kind."""
+    from recueil.index import french
+
+    rng = random.Random(seed + 101)
+    vocab = vocabulary(seed)
+    words = [w for w in vocab.words[:6000] if french.terms(w) and len(w) > 3]
+    phrases = [t for t in vocab.theme_terms if len(french.terms(t)) >= 2]
+    cases: list[dict[str, Any]] = []
+    for _ in range(per_kind):
+        cases.append({"kind": "term", "text": rng.choice(words)})
+        cases.append({"kind": "phrase", "text": rng.choice(phrases)})
+        cases.append({"kind": "filtered", "text": rng.choice(words),
+                      "theme": rng.choice(vocab.theme_codes), "year": rng.randint(2019, 2024)})  # fmt: skip
+        cases.append({"kind": "faceted", "text": rng.choice(words)})
+    return cases
+
+
+def query_string(case: dict[str, Any]) -> str:
+    return f'"{case["text"]}"' if case["kind"] == "phrase" else str(case["text"])
+
+
+def latencies(run: Any, cases: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Milliseconds per query, by kind (one warm-up query first)."""
+    run(cases[0])
+    found: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for case in cases:
+        started = time.perf_counter()
+        run(case)
+        found[case["kind"]].append((time.perf_counter() - started) * 1000)
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+# -- builds ---------------------------------------------------------------------
+
+
+def build_recueil(home: Path) -> dict[str, float]:
+    """``index rebuild``: read the catalogue, write a new generation, swap it in."""
+    from recueil.catalogue.db import open_catalogue
+    from recueil.index import info, rebuild
+
+    settings = resolve_settings(home=home)
+    catalogue = open_catalogue(settings)
+    started = time.perf_counter()
+    count = rebuild(settings, catalogue)
+    seconds = time.perf_counter() - started
+    catalogue.close()
+    details = info(settings)
+    return {"docs": count, "seconds": seconds, "size_mb": details.size_bytes / 1e6}
+
+
+def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
+    """A bare Whoosh or tantivy index of the same fields (read before the clock starts)."""
+    from recueil.bench import bare
+    from recueil.index.store import directory_size
+
+    rows = bare.catalogue_fields(home)
+    shutil.rmtree(folder, ignore_errors=True)
+    build = bare.whoosh_build if engine == "whoosh" else bare.tantivy_build
+    started = time.perf_counter()
+    build(folder, rows)
+    seconds = time.perf_counter() - started
+    return {"docs": len(rows), "seconds": seconds, "size_mb": directory_size(folder) / 1e6}
+
+
+# -- queries --------------------------------------------------------------------
+
+
+def queries_recueil(home: Path, cases: list[dict[str, Any]], keep_open: bool) -> dict[str, Any]:
+    """The search API: ``run_search`` (opens the index per call, as the CLI does), or
+    one ``IndexSearcher`` kept open (as a long-running web page would)."""
+    from recueil.index import Filters, SearchRequest, open_searcher
+    from recueil.search.service import prepare, run_search
+
+    settings = resolve_settings(home=home)
+
+    def filters(case: dict[str, Any]) -> Filters:
+        if case["kind"] != "filtered":
+            return Filters()
+        return Filters(themes=(case["theme"],), years=(case["year"],))
+
+    if not keep_open:
+
+        def run(case: dict[str, Any]) -> None:
+            faceted = case["kind"] == "faceted"
+            run_search(settings, query_string(case), filters=filters(case),
+                       facets=faceted, passages=not faceted)  # fmt: skip
+
+        return latencies(run, cases)
+    with open_searcher(settings) as searcher:
+
+        def run_open(case: dict[str, Any]) -> None:
+            faceted = case["kind"] == "faceted"
+            request = SearchRequest(prepare(query_string(case), settings), filters(case),
+                                    facets=faceted, passages=not faceted)  # fmt: skip
+            searcher.search(request)
+
+        return latencies(run_open, cases)
+
+
+def queries_bare(engine: str, folder: Path, cases: list[dict[str, Any]]) -> dict[str, Any]:
+    from recueil.bench import bare
+
+    searcher: Any = (
+        bare.WhooshSearcher(folder) if engine == "whoosh" else bare.TantivySearcher(folder)
+    )
+    return latencies(searcher.run, cases)
+
+
+# -- one command -------------------------------------------------------------------
+
+
+def command(argv: list[str], runs: int) -> dict[str, float]:
+    """Median and best wall time of a command run ``runs`` times (after one warm-up)."""
+    subprocess.run(argv, check=True, capture_output=True)
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        walls.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(walls), "best_s": min(walls), "runs": runs}

@@ -1,0 +1,206 @@
+"""The benchmark plan and its run: generate (cached), measure each stage, print tables."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recueil.bench import docs_stages as ds
+from recueil.bench import index_stages as ix
+from recueil.bench.child import Measured, measure
+from recueil.bench.corpus import generate_catalogue
+from recueil.bench.files import PDF_EVERY, TEXT_WORDS, ensure_files, is_pdf
+from recueil.config import resolve_settings
+from recueil.errors import BenchError
+
+
+@dataclass(frozen=True)
+class Plan:
+    sizes: tuple[int, ...]  # catalogue sizes for the index, query and command stages
+    docs: int  # files ingested end to end (one in PDF_EVERY is a PDF)
+    pdfs: int  # PDFs for the extraction stage
+    plumber_pdfs: int  # of which pdfplumber reads (it is slow)
+    tag_pdfs: int  # PDFs whose text is tagged
+    words: int  # mean words of a catalogue document
+    queries: int  # queries of each kind
+    runs: int  # runs of one command
+    bare_whoosh_max: int  # largest size with its own bare Whoosh build (it is slow)
+    seed: int
+    cache: Path
+
+
+@dataclass
+class Run:
+    plan: Plan
+    out: Callable[[str], None]
+    measured: list[Measured] = field(default_factory=list)
+    generation_s: float = 0.0
+
+    def stage(self, name: str, func: Callable[..., Any], *args: Any) -> Any:
+        self.progress(f"{name} …")
+        result = measure(name, func, *args)
+        self.measured.append(result)
+        self.progress(f"{name}: {result.wall_s:.1f} s (load {result.load:.1f})")
+        return result.value
+
+    def progress(self, message: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def catalogue_home(plan: Plan, size: int) -> tuple[Path, float]:
+    """A home whose catalogue holds ``size`` generated documents (made once, then cached)."""
+    home = plan.cache / f"seed{plan.seed}-docs{size}-words{plan.words}"
+    done = home / "catalogue.done"
+    if done.exists():
+        return home, 0.0
+    if home.exists():
+        import shutil
+
+        shutil.rmtree(home)
+    seconds = generate_catalogue(resolve_settings(home=home), size, plan.words, plan.seed)
+    done.write_text(f"{size} documents, seed {plan.seed}\n", encoding="utf-8")
+    return home, seconds
+
+
+def run(plan: Plan, out: Callable[[str], None]) -> Run:
+    from recueil.bench import tables
+
+    state = Run(plan, out)
+    started = time.perf_counter()
+    files, seconds = ensure_files(plan.cache / f"seed{plan.seed}-files", plan.seed, plan.docs)
+    state.generation_s += seconds
+    state.progress(f"{len(files)} files ready ({seconds:.0f} s writing)")
+    pdfs = [path for index, path in enumerate(files) if is_pdf(index)]
+    homes = []
+    for size in plan.sizes:
+        home, seconds = catalogue_home(plan, size)
+        state.generation_s += seconds
+        homes.append(home)
+    tables.header(state, len(files), len(pdfs))
+    if pdfs:
+        extraction = {
+            "recueil": state.stage("extraction: recueil (as ingest)", ds.extract_recueil,
+                                   pdfs[: plan.pdfs], True),
+            "in_process": state.stage("extraction: recueil in-process", ds.extract_recueil,
+                                      pdfs[: plan.pdfs], False),
+            "pdfium": state.stage("extraction: raw pypdfium2", ds.extract_pdfium, pdfs[: plan.pdfs]),
+            "plumber": state.stage("extraction: raw pdfplumber", ds.extract_pdfplumber,
+                                   pdfs[: plan.plumber_pdfs]),
+        }  # fmt: skip
+        tables.extraction(state, extraction)
+        tagging = {
+            "recueil": state.stage("tagging: recueil", ds.tag_recueil, pdfs[: plan.tag_pdfs]),
+            "full": state.stage("tagging: nlp.pipe, all components", ds.tag_spacy,
+                                pdfs[: plan.tag_pdfs], ()),
+            "needed": state.stage("tagging: nlp.pipe, what tagging needs", ds.tag_spacy,
+                                  pdfs[: plan.tag_pdfs], ds.NOT_NEEDED),
+        }  # fmt: skip
+        tables.tagging(state, tagging)
+    else:
+        extraction, tagging = {}, {}
+    ingests = {
+        jobs: state.stage(f"ingest --jobs {jobs}", ds.ingest, files, jobs) for jobs in (1, 2)
+    }
+    builds: dict[int, dict[str, Any]] = {}
+    queries: dict[int, dict[str, Any]] = {}
+    commands: dict[int, dict[str, Any]] = {}
+    cases = ix.query_cases(plan.seed, plan.queries)
+    for size, home in zip(plan.sizes, homes, strict=True):
+        bare_w, bare_t = home / "bare-whoosh", home / "bare-tantivy"
+        builds[size] = {
+            "recueil": state.stage(f"index rebuild ({size})", ix.build_recueil, home),
+            "tantivy": state.stage(f"bare tantivy build ({size})", ix.build_bare, "tantivy",
+                                   home, bare_t),
+        }  # fmt: skip
+        if size <= plan.bare_whoosh_max:
+            builds[size]["whoosh"] = state.stage(f"bare Whoosh build ({size})", ix.build_bare,
+                                                 "whoosh", home, bare_w)  # fmt: skip
+        else:  # the bare searcher reads recueil's own Whoosh index (same schema, same files)
+            bare_w = live_generation(home)
+        queries[size] = {
+            "api": state.stage(f"queries: search API ({size})", ix.queries_recueil, home,
+                               cases, False),
+            "open": state.stage(f"queries: searcher kept open ({size})", ix.queries_recueil,
+                                home, cases, True),
+            "whoosh": state.stage(f"queries: bare Whoosh ({size})", ix.queries_bare, "whoosh",
+                                  bare_w, cases),
+            "tantivy": state.stage(f"queries: bare tantivy ({size})", ix.queries_bare,
+                                   "tantivy", bare_t, cases),
+        }  # fmt: skip
+        commands[size] = one_commands(state, home, bare_w, bare_t, size)
+    tables.ingest(state, ingests, extraction, tagging, builds)
+    tables.builds(state, builds)
+    tables.queries(state, queries)
+    tables.commands(state, commands)
+    tables.memory(state, time.perf_counter() - started)
+    return state
+
+
+WHOOSH_ONE_SHOT = (
+    "import sys; from whoosh import index, query; s = index.open_dir(sys.argv[1]).searcher(); "
+    "[h['title'] for h in s.search(query.Term('text', 'parentalit'), limit=10)]"
+)
+TANTIVY_ONE_SHOT = (
+    "import sys, tantivy; ix = tantivy.Index.open(sys.argv[1]); s = ix.searcher(); "
+    "q = tantivy.Query.term_query(ix.schema, 'text', 'parentalit'); "
+    "[s.doc(a)['title'] for _, a in s.search(q, 10).hits]"
+)
+
+
+def live_generation(home: Path) -> Path:
+    from recueil.index.store import current_generation
+
+    live = current_generation(home / "index")
+    if live is None:
+        raise BenchError(f"no index was built in {home}")
+    return live
+
+
+def one_commands(state: Run, home: Path, bare_w: Path, bare_t: Path, size: int) -> Any:
+    python = sys.executable
+    recueil = str(Path(python).with_name("recueil"))
+    live = live_generation(home)
+    runs = state.plan.runs
+    argv = [recueil, "--home", str(home), "search", "parentalité école"]
+    return {
+        "recueil": state.stage(f"`recueil search` ({size})", ix.command, argv, runs),
+        "pass": state.stage("`python -c pass`", ix.command, [python, "-c", "pass"], runs),
+        "whoosh": state.stage(f"bare Whoosh one-shot ({size})", ix.command,
+                              [python, "-c", WHOOSH_ONE_SHOT, str(live)], runs),
+        "tantivy": state.stage(f"bare tantivy one-shot ({size})", ix.command,
+                               [python, "-c", TANTIVY_ONE_SHOT, str(bare_t)], runs),
+    }  # fmt: skip
+
+
+def default_plan(sizes: tuple[int, ...], quick: bool, seed: int, cache: Path) -> Plan:
+    """Samples sized so that ``make bench`` fits in 15 minutes on 2 cores."""
+    docs = min(sizes)
+    pdf_count = len([i for i in range(docs) if is_pdf(i)])
+    return Plan(
+        sizes=sizes,
+        docs=docs,
+        pdfs=min(pdf_count, 20 if quick else 100),
+        plumber_pdfs=min(pdf_count, 3 if quick else 10),
+        tag_pdfs=min(pdf_count, 5 if quick else 25),
+        words=TEXT_WORDS,
+        queries=10 if quick else 25,
+        runs=3 if quick else 5,
+        bare_whoosh_max=2000,
+        seed=seed,
+        cache=cache,
+    )
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+__all__ = ["PDF_EVERY", "Plan", "Run", "cores", "default_plan", "run"]
