@@ -198,3 +198,11 @@ class HarvestError(RecueilError):
 
 class ExportError(RecueilError):
     code = "E410"
+
+
+# --- benchmark ------------------------------------------------------------------
+
+
+class BenchError(RecueilError):
+    code = "E900"
+    hint = "Rerun with a smaller --sizes, or look at the stage's message above."
