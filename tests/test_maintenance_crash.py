@@ -164,3 +164,34 @@ def test_index_rebuild_killed_half_way_then_sync(run_cli, settings) -> None:
     # The next rebuild clears what the killed one left behind.
     assert run(root, "-q", "index", "rebuild").returncode == 0
     assert generations(settings.index_dir) == {live_generation(settings.index_dir)}
+
+
+def test_ingest_rebuild_and_searches_at_the_same_time(run_cli, tmp_path: Path, settings) -> None:
+    """Searches see the old or the new state, never an error; writers all finish."""
+    root = run_cli.root_args
+    fill_catalogue(settings, 200)
+    assert run(root, "-q", "index", "rebuild").returncode == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(8):
+        annex = f"Annexe {n} : liste des participants à la réunion numéro {n}."
+        make_pdf(inbox / f"cr-{n:02d}.pdf", [*french_pages(2, 1 + n % 3), annex])
+
+    ingest = start(root, "-q", "ingest", "--no-tag", "--jobs", "1", "--json", str(inbox))
+    rebuild = start(root, "-q", "index", "rebuild")
+    searches = []
+    while ingest.poll() is None or rebuild.poll() is None or len(searches) < 3:
+        done = run(root, "search", "continuité éducative", "--json", "--limit", "1000")
+        assert done.returncode == 0, done.stderr
+        searches.append(len(json.loads(done.stdout)))
+    out, err = ingest.communicate()
+    assert ingest.returncode == 0, err
+    assert json.loads(out)["counts"] == {"added": 8}
+    _, err = rebuild.communicate()
+    assert rebuild.returncode == 0, err
+    # Every search saw at least the documents indexed before the writers started.
+    assert min(searches) >= 200
+    run(root, "-q", "index", "sync")  # in case the ingest's index update met the rebuild
+    assert check(root)["ok"]
+    found = run(root, "search", '"liste des participants"', "--json", "--limit", "100")
+    assert len(json.loads(found.stdout)) == 8
