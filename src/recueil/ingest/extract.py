@@ -8,6 +8,7 @@ a coded failure.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
 import traceback
 from multiprocessing.connection import Connection
@@ -52,6 +53,9 @@ def extract_file(path: Path, ctx: ExtractContext) -> Extracted:
 
 
 def _child(conn: Connection, path: Path, ctx: ExtractContext) -> None:
+    # One OCR thread per extraction: parallelism comes from --jobs workers, and
+    # Tesseract's own threads would oversubscribe the cores.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT_BYTES:
