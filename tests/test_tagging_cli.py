@@ -154,6 +154,12 @@ def test_eval_on_catalogue_ids(run_cli: Any, catalogue: Catalogue, tmp_path: Pat
     assert (rows["parentalite"]["tp"], rows["numerique"]["tp"], rows["sante"]["fn"]) == (1, 1, 1)
     assert report["skipped"] == 1 and report["cite_accuracy"] == 1.0
     assert 0 < report["macro_f1"] < 1
+    # The document that missed "sante" is listed among the wrong ones.
+    assert [(w["document"], w["missed"]) for w in report["wrong_documents"]] == [
+        (numerique, ["sante"])
+    ]
+    table = run_cli("eval", str(gold))
+    assert "Documents with missed or extra themes" in table.stdout
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "themes": ["jardinage"]}\n', "utf-8")
     failed = run_cli("eval", str(bad))

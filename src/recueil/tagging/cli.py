@@ -228,13 +228,17 @@ def eval_command(
     summary = {k: v for k, v in report.items() if k != "themes"}
     summary |= metadata_report(pairs, gazetteer)
     summary["skipped"] = len(skipped)
+    wrong = [r for r in document_rows(pairs, limit, gazetteer) if r["missed"] or r["extra"]]
     if fmt in ("json", "nl"):
-        emit_object({**summary, "themes": report["themes"]}, fmt)
+        emit_object({**summary, "themes": report["themes"], "wrong_documents": wrong}, fmt)
         return
     emit(report["themes"], fmt)
     if fmt == "table":
         sys.stdout.write("\n")
         emit_object(summary, fmt)
+        if wrong:
+            sys.stdout.write("\nDocuments with missed or extra themes:\n")
+            emit(wrong, fmt, columns=["line", "document", "missed", "extra"])
 
 
 commands: list[click.Command] = [

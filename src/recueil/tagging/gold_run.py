@@ -30,7 +30,8 @@ def _file_input(path: Path, settings: Settings) -> AnalysisInput | str:
     from recueil.ingest.extract import extract_file
 
     try:
-        found = extract_file(path, ExtractContext(settings, ocr="never"))
+        # OCR as ingestion does, so scanned documents are measured too.
+        found = extract_file(path, ExtractContext(settings, ocr="auto"))
     except RecueilError as exc:
         return f"[{exc.code}] {exc.message}"
     documents = [d for d in found if isinstance(d, ExtractedDocument) and not d.deleted]
