@@ -1,12 +1,14 @@
 """A small French collection written into a real catalogue, for the index and search tests.
 
 Documents are created directly with the catalogue models (the index is
-derived from the catalogue only), then indexed with the real Whoosh index.
+derived from the catalogue only), then indexed with the real index of each
+engine (``engine`` fixture: Whoosh, then tantivy).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from dataclasses import dataclass, field
 
 import pytest
@@ -224,3 +226,35 @@ def indexed_fixture(
 
     rebuild(settings, catalogue)
     return sample_ids
+
+
+# Index engines: the index and search suites run on each (tantivy when installed).
+
+TANTIVY_INSTALLED = importlib.util.find_spec("tantivy") is not None
+ENGINES = [
+    "whoosh",
+    pytest.param(
+        "tantivy",
+        marks=pytest.mark.skipif(not TANTIVY_INSTALLED, reason="tantivy is not installed"),
+    ),
+]
+
+
+@pytest.fixture(name="engine", params=ENGINES)
+def engine_fixture(request: pytest.FixtureRequest) -> str:
+    """The index engine of this test (whoosh, then tantivy)."""
+    return str(request.param)
+
+
+@pytest.fixture(name="engine_settings")
+def engine_settings_fixture(settings: Settings, engine: str) -> Settings:
+    """The test's settings, building the index with this test's engine."""
+    return settings.with_changes(index_engine=engine)
+
+
+def engine_home(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Settings:
+    """A home of its own (SQLite catalogue) whose index uses ``engine``."""
+    from recueil.config import resolve_settings
+
+    settings = resolve_settings(home=tmp_path_factory.mktemp(f"home-{engine}"))
+    return settings.with_changes(index_engine=engine)

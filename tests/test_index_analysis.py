@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recueil.index import french
-from recueil.index.analysis import FrenchAnalyzer
+from recueil.index.whoosh_engine.analysis import FrenchAnalyzer
 
 
 def test_elision_accents_case_and_plural_meet() -> None:

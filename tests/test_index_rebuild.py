@@ -1,4 +1,7 @@
-"""Rebuilding the index from the catalogue: atomic swap, leftovers, versions, locks."""
+"""Rebuilding the index from the catalogue: atomic swap, leftovers, versions, locks.
+
+Every test runs on each index engine (the ``engine`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,20 @@ from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, IndexOutdatedError
 from recueil.index import info, rebuild, store, update_documents
 from recueil.search.service import run_search
-from search_corpus import SAMPLES, Sample, add_sample, indexed_fixture, sample_ids_fixture  # noqa: F401
+from search_corpus import (  # noqa: F401
+    SAMPLES,
+    Sample,
+    add_sample,
+    engine_fixture,
+    indexed_fixture,
+    sample_ids_fixture,
+)
+
+
+@pytest.fixture
+def settings(settings: Settings, engine: str) -> Settings:
+    """The catalogue settings of conftest, building the index with this test's engine."""
+    return settings.with_changes(index_engine=engine)
 
 
 def ids_for(settings: Settings, query: str) -> set[int]:
@@ -24,13 +40,13 @@ def generations(settings: Settings) -> list[Path]:
 
 
 def test_rebuild_indexes_every_catalogue_document(
-    settings: Settings, indexed: dict[str, int], run_cli
+    settings: Settings, indexed: dict[str, int], run_cli, engine: str
 ) -> None:
     result = run_cli("index", "info", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["documents"] == len(SAMPLES)
-    assert data["engine"] == "whoosh"
+    assert data["engine"] == engine
     assert data["schema_version"] == store.SCHEMA_VERSION
     assert data["analyzer"] == "fr-1"
     assert data["out_of_date"] == 0
@@ -39,7 +55,7 @@ def test_rebuild_indexes_every_catalogue_document(
 
 
 def test_cli_rebuild_replaces_the_generation(
-    settings: Settings, indexed: dict[str, int], run_cli
+    settings: Settings, indexed: dict[str, int], run_cli, engine: str
 ) -> None:
     before = store.current_generation(settings.index_dir)
     result = run_cli("-q", "index", "rebuild")
@@ -48,6 +64,7 @@ def test_cli_rebuild_replaces_the_generation(
     assert after is not None and after != before
     assert generations(settings) == [after]
     assert info(settings).documents == len(SAMPLES)
+    assert info(settings).engine == engine  # a rebuild keeps the live index's engine
 
 
 def test_interrupted_rebuild_leaves_the_old_index_answering(
@@ -158,9 +175,8 @@ def test_locked_index_gives_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(store, "LOCK_WAIT", 0.3)
-    _, ix = store.open_live(settings)
-    lock = ix.lock("WRITELOCK")
-    assert lock.acquire()
+    generation, live_engine = store.open_live(settings)
+    holder = live_engine.writer(generation, 0.0)  # another writer holds the engine's lock
     try:
         with pytest.raises(IndexLockedError):
             update_documents(settings, catalogue, [indexed["cafe"]])
@@ -169,7 +185,7 @@ def test_locked_index_gives_a_clear_message(
         assert "Error [E303]" in result.stderr and "another" in result.stderr.lower()
         assert ids_for(settings, "orchestre") == {indexed["orchestre"]}  # reads still work
     finally:
-        lock.release()
+        holder.cancel()
     update_documents(settings, catalogue, [indexed["cafe"]])
 
 

@@ -1,9 +1,13 @@
-"""Keeping the index in step: per-document updates from ingestion and `index sync`."""
+"""Keeping the index in step: per-document updates from ingestion and `index sync`.
+
+Every test runs on each index engine (the ``engine`` fixture).
+"""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from recueil.catalogue.db import Catalogue
@@ -12,7 +16,20 @@ from recueil.config import Settings
 from recueil.index import delete_documents, info, pending, store, sync, update_documents
 from recueil.index.types import SyncReport
 from recueil.search.service import run_search
-from search_corpus import SAMPLES, Sample, add_sample, indexed_fixture, sample_ids_fixture  # noqa: F401
+from search_corpus import (  # noqa: F401
+    SAMPLES,
+    Sample,
+    add_sample,
+    engine_fixture,
+    indexed_fixture,
+    sample_ids_fixture,
+)
+
+
+@pytest.fixture
+def settings(settings: Settings, engine: str) -> Settings:
+    """The catalogue settings of conftest, building the index with this test's engine."""
+    return settings.with_changes(index_engine=engine)
 
 
 def ids_for(settings: Settings, query: str) -> set[int]:

@@ -1,4 +1,7 @@
-"""`recueil search` and `recueil similar` on a real index of French documents."""
+"""`recueil search` and `recueil similar` on a real index of French documents.
+
+The whole module runs once per index engine (Whoosh, then tantivy).
+"""
 
 from __future__ import annotations
 
@@ -16,18 +19,18 @@ from click.testing import CliRunner
 
 from recueil.catalogue.db import open_catalogue
 from recueil.cli import cli
-from recueil.config import Settings, resolve_settings
+from recueil.config import Settings
 from recueil.index import Filters, rebuild
 from recueil.search.render import highlight
 from recueil.search.service import run_search, similar
-from search_corpus import SAMPLES, fill
+from search_corpus import ENGINES, SAMPLES, engine_home, fill
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=ENGINES)
 def collection(
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Settings, dict[str, int]]]:
-    settings = resolve_settings(home=tmp_path_factory.mktemp("home"))
+    settings = engine_home(tmp_path_factory, request.param)
     catalogue = open_catalogue(settings)
     ids = fill(catalogue)
     rebuild(settings, catalogue)

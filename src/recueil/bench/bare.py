@@ -20,7 +20,8 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from recueil.index import french
-from recueil.index.schema import DEFAULT_FIELDS, build_schema
+from recueil.index.schema import DEFAULT_FIELDS
+from recueil.index.whoosh_engine.schema import build_schema
 
 TOKENIZER = "fr_recueil"
 FACET_FIELDS = {"themes": "themes", "cites": "cite_name", "types": "doc_type", "years": "year"}

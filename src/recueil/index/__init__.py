@@ -2,7 +2,9 @@
 
 Everything outside this package goes through these names; none of them
 exposes an engine type. The index is derived from the catalogue and can
-always be rebuilt from it.
+always be rebuilt from it. Two engines sit behind the same API: Whoosh (the
+default, pure Python) and tantivy (optional, for large collections); each
+generation of the index records which one built it.
 
 Names are loaded on first use (PEP 562) so that importing a submodule, such
 as ``recueil.index.cli`` at CLI start-up, does not import the engine.
@@ -15,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from recueil.config import Settings
+    from recueil.index.engine import DEFAULT_ENGINE, ENGINE, ENGINES
     from recueil.index.french import ANALYZER_ID
-    from recueil.index.schema import ENGINE, SCHEMA_VERSION
+    from recueil.index.schema import SCHEMA_VERSION
     from recueil.index.searcher import IndexSearcher
     from recueil.index.status import info
     from recueil.index.types import (
@@ -33,7 +36,9 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "ANALYZER_ID": "french",
-    "ENGINE": "schema",
+    "DEFAULT_ENGINE": "engine",
+    "ENGINE": "engine",
+    "ENGINES": "engine",
     "SCHEMA_VERSION": "schema",
     "IndexSearcher": "searcher",
     "info": "status",
@@ -71,7 +76,9 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ANALYZER_ID",
+    "DEFAULT_ENGINE",
     "ENGINE",
+    "ENGINES",
     "FACETS",
     "SCHEMA_VERSION",
     "SORTS",

@@ -1,6 +1,6 @@
 """`recueil index rebuild|sync|info`: keep the full-text index in step with the catalogue.
 
-Nothing heavy at import time: whoosh is imported inside the commands.
+Nothing heavy at import time: the index engine is imported inside the commands.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import click
 
 from recueil.cli_common import AppContext, pass_app
 from recueil.output import emit_object, output_options
+
+ENGINE_CHOICES = ("whoosh", "tantivy")  # recueil.index.engine.ENGINES, without importing it
 
 
 @click.group("index")
@@ -29,16 +31,25 @@ def index_group() -> None:
 
 
 @index_group.command("rebuild")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_CHOICES),
+    help="Index engine: whoosh (default, pure Python) or tantivy (large collections; "
+    "pip install 'recueil[tantivy]'). Default: RECUEIL_INDEX_ENGINE, else the current index's.",
+)
 @pass_app
-def rebuild_command(app: AppContext) -> None:
+def rebuild_command(app: AppContext, engine: str | None) -> None:
     """Rebuild the whole index from the catalogue, then swap it in atomically.
 
     Searches keep answering from the old index until the new one is complete;
     an interrupted rebuild leaves the old index intact. No PDF is read again.
+    With --engine, the home switches to that engine in the same atomic swap;
+    searches, sync and ingestion then use it.
 
     \b
     Example:
       recueil index rebuild
+      recueil index rebuild --engine tantivy
     """
     from recueil.index import rebuild
 
@@ -54,7 +65,7 @@ def rebuild_command(app: AppContext) -> None:
                 bars.append(stack.enter_context(bar))
             bars[0].update(1)
 
-        count = rebuild(app.settings, app.catalogue, progress=progress)
+        count = rebuild(app.settings, app.catalogue, progress=progress, engine=engine)
     elapsed = time.perf_counter() - started
     if not app.quiet:
         rate = count / elapsed if elapsed > 0 else 0.0

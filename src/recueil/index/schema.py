@@ -1,59 +1,50 @@
-"""The Whoosh schema of the index and the conversion of records to fields."""
+"""The fields of the index, engine-neutral: names, boosts and the record -> values mapping.
+
+Every engine indexes the same fields under the same names; each engine
+module turns them into its own schema (``whoosh_engine.schema``,
+``tantivy_engine.schema``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
-from whoosh import fields
-
 from recueil.index import french
-from recueil.index.analysis import FrenchAnalyzer
 
 if TYPE_CHECKING:
     from recueil.index.records import IndexRecord
 
-ENGINE = "whoosh"
 SCHEMA_VERSION = 1  # bump on any change of fields: an index built otherwise needs a rebuild
 LANGUAGE = "fr"
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
 # Fields searched when a word has no prefix.
 DEFAULT_FIELDS = ("title", "text", "entities")
-# Whole words with their accents, kept by Whoosh beside the stemmed "text" field.
+# Analysed (French) text fields.
+TEXT_FIELDS = ("title", "text", "entities", "source")
+# Exact keys (french.keyword): filters, facets and `theme:`, `cite:`, `type:` queries.
+KEYWORD_FIELDS = ("themes", "cite", "doc_type")
+# Whole words with their accents, beside the stemmed "text" field: "did you
+# mean" and wildcards draw from it.
 SPELLING_FIELD = "spell_text"
-
-
-def build_schema() -> fields.Schema:
-    analyzer = FrenchAnalyzer()
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True, sortable=True),
-        stamp=fields.ID(sortable=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, sortable=False),
-        # Stored: highlights and "similar documents" read it back.
-        text=fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
-        entities=fields.TEXT(analyzer=analyzer, field_boost=ENTITY_BOOST),
-        entity_names=fields.STORED(),
-        themes=fields.KEYWORD(stored=True, scorable=False),
-        cite=fields.ID(),  # normalised key: filters and `cite:` queries
-        cite_name=fields.ID(stored=True, sortable=True),  # display name: facets
-        doc_type=fields.ID(stored=True, sortable=True),
-        year=fields.NUMERIC(int, stored=True, sortable=True),
-        date=fields.STORED(),
-        # The day range the document covers (a year alone covers the whole year),
-        # as YYYYMMDD numbers: --from/--to keep documents whose range overlaps.
-        day_min=fields.NUMERIC(int, bits=32, sortable=True),
-        day_max=fields.NUMERIC(int, bits=32),
-        sort_title=fields.ID(sortable=True),
-        source=fields.TEXT(analyzer=analyzer, stored=True),
-        filename=fields.STORED(),
-    )
+BOOSTS = {"title": TITLE_BOOST, "entities": ENTITY_BOOST}
+# What a hit shows, read back from the index.
+STORED_FIELDS = ("id", "title", "text", "entity_names", "themes", "cite_name", "doc_type",
+                 "year", "date", "source", "filename")  # fmt: skip
 
 
 def day_number(year: int, month: int, day: int) -> int:
     return year * 10000 + month * 100 + day
 
 
+def stamp_digest(stamp: str) -> int:
+    """A record's stamp as a 63-bit number (engines keep it as a fast integer)."""
+    return int.from_bytes(hashlib.blake2b(stamp.encode(), digest_size=8).digest()) >> 1
+
+
 def to_fields(record: IndexRecord) -> dict[str, Any]:
+    """The values of every field for one record (absent keys: no value)."""
     values: dict[str, Any] = {
         "id": str(record.id),
         "stamp": record.stamp,

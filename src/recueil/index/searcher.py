@@ -1,69 +1,36 @@
-"""Searching the live Whoosh index: hits, facets, passages, suggestions, similar."""
+"""Searching the live index, whatever engine built it: hits, facets, passages, suggestions, similar.
+
+The engine answers plans; this module plans the query (``plan.py``), builds
+the hits and their passages, ranks facet values, proposes spellings from the
+collection's words and picks the key words of a document for "similar".
+"""
 
 from __future__ import annotations
 
-import itertools
-import re
+import math
+from collections import Counter
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
-from whoosh import highlight, sorting
-from whoosh import query as wq
-
 from recueil.config import Settings
 from recueil.errors import NotFoundError, QueryError
 from recueil.index import french, store
+from recueil.index.engine import EngineSearcher
+from recueil.index.passages import Highlighter, opening, passage
+from recueil.index.plan import All, Every, Match, Plan, Planner, filter_plan, near
 from recueil.index.schema import SPELLING_FIELD
-from recueil.index.translate import build_filter, translate
-from recueil.index.types import Filters, Hit, SearchRequest, SearchResult
+from recueil.index.types import SORTS, Filters, Hit, SearchRequest, SearchResult
 from recueil.search.query import Node
 
-PASSAGE_CHARS = 240
 SIMILAR_TERMS = 25
+SUGGEST_DISTANCE = 2
 MAX_YEAR = 9999
-MAX_EXPANSIONS = 1000  # words a wildcard may stand for
-_OPEN, _CLOSE = "\x02", "\x03"
-_SPACES = re.compile(r"\s+")
-
-_FACET_FIELDS = {"themes": "themes", "cites": "cite_name", "types": "doc_type", "years": "year"}
-
-
-def _facet(name: str) -> Any:
-    field = _FACET_FIELDS[name]
-    return sorting.FieldFacet(field, allow_overlap=name == "themes", maptype=sorting.Count)
-
-
-class _MarkFormatter(highlight.Formatter):  # type: ignore[misc]
-    """Wraps matched words in control characters that ``split_marks`` turns into spans."""
-
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return _OPEN + str(highlight.get_text(text, token, replace)) + _CLOSE
-
-
-def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain passage (whitespace collapsed) and the spans of the matched words."""
-    plain = ""
-    marks: list[tuple[int, int]] = []
-    for index, part in enumerate(re.split(f"[{_OPEN}{_CLOSE}]", marked)):
-        part = _SPACES.sub(" ", part)
-        if index % 2 == 1 and part:
-            marks.append((len(plain), len(plain) + len(part)))
-        plain += part
-    lead = len(plain) - len(plain.lstrip())
-    text = plain.strip()
-    return text, [(max(0, a - lead), min(len(text), b - lead)) for a, b in marks]
-
-
-def _opening(text: str) -> str:
-    flat = _SPACES.sub(" ", text).strip()
-    return flat if len(flat) <= PASSAGE_CHARS else flat[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
     themes = fields.get("themes") or ""
+    year = fields.get("year")
     return Hit(
         id=int(fields["id"]),
         rank=rank,
@@ -71,7 +38,7 @@ def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
         title=fields.get("title") or "",
         doc_type=fields.get("doc_type"),
         date=fields.get("date"),
-        year=fields.get("year"),
+        year=int(year) if year is not None else None,
         cite=fields.get("cite_name"),
         themes=themes.split() if isinstance(themes, str) else list(themes),
         source=fields.get("source") or "",
@@ -80,24 +47,24 @@ def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
     )
 
 
-def _sort_facet(sort: str) -> Any:
-    if sort == "relevance":
-        return None
-    if sort == "date":
-        return sorting.FieldFacet("day_min", reverse=True)
-    if sort == "oldest":
-        return sorting.FieldFacet("day_min")
-    if sort == "title":
-        return sorting.FieldFacet("sort_title")
-    raise QueryError(f"unknown sort {sort!r} (relevance, date, oldest or title)")
+def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
+    # A document without a value may show up under an empty key, or under a
+    # numeric column's default (a huge number) for years: not a facet value.
+    counted: Counter[str] = Counter()
+    for key, count in items:
+        if key in (None, "", b"") or (isinstance(key, int | float) and key > MAX_YEAR):
+            continue
+        counted[str(int(key)) if isinstance(key, float) else str(key)] += int(count)
+    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 class IndexSearcher:
     """An open view of the live index; use as a context manager."""
 
     def __init__(self, settings: Settings) -> None:
-        self.generation, self._ix = store.open_live(settings)
-        self._searcher = self._ix.searcher()
+        self.generation, engine = store.open_live(settings)
+        self.engine = engine.name
+        self._searcher: EngineSearcher = engine.searcher(self.generation)
 
     def __enter__(self) -> IndexSearcher:
         return self
@@ -109,95 +76,91 @@ class IndexSearcher:
         self._searcher.close()
 
     def document_count(self) -> int:
-        return int(self._searcher.doc_count())
+        return self._searcher.document_count()
 
-    def _query(self, node: Node | None) -> Any:
-        if node is None:
-            return wq.Every()
-        return translate(node, self._words_like)
-
-    def _words_like(self, pattern: str) -> list[str]:
-        """Whole words of the collection (spelling dictionary) matching a wildcard pattern."""
-        if not pattern.strip("*?"):
-            return []
-        reader = self._searcher.reader()
-        found = wq.Wildcard(SPELLING_FIELD, pattern).expanded_terms(reader)
-        return [
-            text if isinstance(text, str) else text.decode("utf-8")
-            for _, text in itertools.islice(found, MAX_EXPANSIONS)
-        ]
+    def plan(self, node: Node | None) -> Plan | None:
+        """The engine-neutral plan of a query tree (``None``: nothing to look for)."""
+        return Every() if node is None else Planner(self._searcher).plan(node)
 
     def count(self, node: Node | None, filters: Filters | None = None) -> int:
-        query = self._query(node)
-        if query is None:
+        planned = self.plan(node)
+        if planned is None:
             return 0
-        flt = build_filter(filters or Filters())
-        return len(self._searcher.search(query, filter=flt, limit=1))
+        flt = filter_plan(filters or Filters())
+        result = self._searcher.search(
+            planned, flt, sort="relevance", offset=0, limit=1, facets=False
+        )
+        return result.total
 
     def search(self, request: SearchRequest) -> SearchResult:
         if request.page < 1 or (request.limit is not None and request.limit < 1):
             raise QueryError("--page and --limit must be at least 1")
-        query = self._query(request.query)
-        if query is None:  # only stop words: nothing to look for
+        if request.sort not in SORTS:
+            raise QueryError(f"unknown sort {request.sort!r} (relevance, date, oldest or title)")
+        planned = self.plan(request.query)
+        if planned is None:  # only stop words: nothing to look for
             return SearchResult(0, request.page, request.limit, [])
         limit = request.limit
-        top = None if limit is None else request.page * limit
-        groups = {name: _facet(name) for name in _FACET_FIELDS} if request.facets else None
-        results = self._searcher.search(
-            query, filter=build_filter(request.filters), limit=top,
-            sortedby=_sort_facet(request.sort), groupedby=groups,
-        )  # fmt: skip
         start = 0 if limit is None else (request.page - 1) * limit
-        results.formatter = _MarkFormatter()
-        results.fragmenter = highlight.ContextFragmenter(maxchars=PASSAGE_CHARS, surround=60)
+        found = self._searcher.search(
+            planned, filter_plan(request.filters), sort=request.sort, offset=start,
+            limit=limit, facets=request.facets,
+        )  # fmt: skip
+        highlighter = Highlighter.of(planned)
         hits = []
-        for rank, found in enumerate(results[start:top], start=start + 1):
-            hit = _hit(found.fields(), rank, found.score if request.sort == "relevance" else None)
+        for rank, (fields, score) in enumerate(found.rows, start=start + 1):
+            hit = _hit(fields, rank, score if request.sort == "relevance" else None)
             if request.passages:
-                text = found.get("text") or ""
-                marked = found.highlights("text", text=text, top=2) if text else ""
-                hit.passage, hit.marks = split_marks(marked) if marked else (_opening(text), [])
+                hit.passage, hit.marks = passage(fields.get("text") or "", highlighter)
             hits.append(hit)
-        facets = {name: _counts(results.groups(name).items()) for name in groups or {}}
-        return SearchResult(len(results), request.page, limit, hits, facets)
+        facets = {name: _counts(items) for name, items in found.facets.items()}
+        return SearchResult(found.total, request.page, limit, hits, facets)
 
     def suggest(self, word: str) -> str | None:
-        """A close, more frequent word of the collection for a word it lacks."""
+        """A close word of the collection for a word it lacks (closest, then most frequent)."""
         lowered = french.spelling_word(word)
         if not lowered or not lowered.isalpha():
             return None
-        reader = self._searcher.reader()
-        if reader.doc_frequency(SPELLING_FIELD, lowered) > 0:
+        if self._searcher.doc_frequency(SPELLING_FIELD, lowered) > 0:
             return None
-        corrector = self._searcher.corrector("text")
-        found = corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)
-        return str(found[0]) if found else None
+        candidates = near(
+            self._searcher.terms(SPELLING_FIELD, lowered[:1]), lowered, SUGGEST_DISTANCE
+        )
+        if not candidates:
+            return None
+        frequency = self._searcher.doc_frequency
+        best = min(candidates, key=lambda c: (c[0], -frequency(SPELLING_FIELD, c[1]), c[1]))
+        return best[1]
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
-        docnum = self._searcher.document_number(id=str(doc_id))
-        if docnum is None:
+        """Documents sharing the most distinctive words (tf-idf) of one document."""
+        fields = self._searcher.stored(doc_id)
+        if fields is None:
             raise NotFoundError(f"document {doc_id} is not in the search index")
-        fields = self._searcher.stored_fields(docnum)
         text = "\n".join([fields.get("title") or ""] * 3 + [fields.get("text") or ""])
-        if not french.terms(text):
+        counts = Counter(french.terms(text))
+        if not counts:
             return []
-        results = self._searcher.more_like(
-            docnum, "text", text=text, top=limit, numterms=SIMILAR_TERMS, normalize=True
+        total = max(1, self._searcher.document_count())
+        weights = {}
+        for term, tf in counts.items():
+            df = self._searcher.doc_frequency("text", term)
+            if df:
+                weights[term] = (1 + math.log(tf)) * math.log(1 + total / df)
+        best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:SIMILAR_TERMS]
+        if not best:
+            return []
+        top = best[0][1]
+        query = All(
+            (Planner.any_of([Match("text", t, round(w / top, 4)) for t, w in best]),),
+            (Match("id", doc_id),),
+        )
+        found = self._searcher.search(
+            query, None, sort="relevance", offset=0, limit=limit, facets=False
         )
         hits = []
-        for rank, found in enumerate(results, start=1):
-            hit = _hit(found.fields(), rank, found.score)
-            hit.passage = _opening(found.get("text") or "")
+        for rank, (row, score) in enumerate(found.rows, start=1):
+            hit = _hit(row, rank, score)
+            hit.passage = opening(row.get("text") or "")
             hits.append(hit)
         return hits
-
-
-def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
-    # A document without a value shows up under an empty key, or under the
-    # numeric column's default (a huge number) for years: not a facet value.
-    counted = [
-        (str(key), int(count))
-        for key, count in items
-        if key not in (None, "", b"") and not (isinstance(key, int) and key > MAX_YEAR)
-    ]
-    return sorted(counted, key=lambda kv: (-kv[1], kv[0]))

@@ -8,17 +8,13 @@ from recueil.index.types import IndexInfo
 
 
 def info(settings: Settings) -> IndexInfo:
-    generation, ix = store.open_live(settings)
+    generation, engine = store.open_live(settings)
     meta = store.read_meta(generation)
-    with ix.reader() as reader:
-        documents = reader.doc_count()
-        deleted = reader.doc_count_all() - documents
-    segments = len(ix._segments())
-    ix.close()
+    documents, deleted, segments = engine.stats(generation)
     return IndexInfo(
         path=str(settings.index_dir),
         generation=generation.name,
-        engine=str(meta.get("engine")),
+        engine=engine.name,
         schema_version=int(meta.get("schema_version", 0)),
         analyzer=str(meta.get("analyzer")),
         built_at=str(meta.get("built_at")),

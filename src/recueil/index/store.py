@@ -1,11 +1,13 @@
 """Generations of the index on disk and the atomic pointer to the live one.
 
     <home>/index/CURRENT          names the live generation (replaced atomically)
-    <home>/index/gen-<stamp>/     one complete Whoosh index + recueil-index.json
+    <home>/index/gen-<stamp>/     one complete index + recueil-index.json (its engine)
     <home>/index/REBUILD_LOCK     held by the process that rebuilds
 
 A rebuild writes a new generation beside the live one, then replaces CURRENT
 with os.replace: readers see the old index or the new one, never half of one.
+Each generation names the engine that built it; searches and updates use
+that engine, so ``index rebuild --engine`` switches a home in one swap.
 """
 
 from __future__ import annotations
@@ -14,19 +16,17 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import whoosh
-from whoosh import index as whoosh_index
-from whoosh.util.filelock import FileLock, try_for
+from typing import IO, Any
 
 from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, IndexOutdatedError
+from recueil.index.engine import ENGINES, Engine, get_engine
 from recueil.index.french import ANALYZER_ID
-from recueil.index.schema import ENGINE, LANGUAGE, SCHEMA_VERSION, build_schema
+from recueil.index.schema import LANGUAGE, SCHEMA_VERSION
 
 POINTER = "CURRENT"
 META = "recueil-index.json"
@@ -51,45 +51,57 @@ def read_meta(generation: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def check_meta(meta: dict[str, Any]) -> None:
-    expected = {"engine": ENGINE, "schema_version": SCHEMA_VERSION, "analyzer": ANALYZER_ID}
+def check_meta(meta: dict[str, Any]) -> str:
+    """The engine of a generation whose metadata this recueil can read."""
+    engine = meta.get("engine")
+    if engine not in ENGINES:
+        raise IndexOutdatedError(
+            f"the index was built with engine {engine!r}, this recueil knows {', '.join(ENGINES)}"
+        )
+    expected = {"schema_version": SCHEMA_VERSION, "analyzer": ANALYZER_ID}
     for key, value in expected.items():
         if meta.get(key) != value:
             raise IndexOutdatedError(
                 f"the index was built with {key} {meta.get(key)!r}, this recueil needs {value!r}"
             )
+    return str(engine)
 
 
-def open_live(settings: Settings) -> tuple[Path, Any]:
-    """The live generation and its opened Whoosh index, checked for compatibility."""
+def live_engine_name(root: Path) -> str | None:
+    """The engine of the live generation, if there is one."""
+    generation = current_generation(root)
+    if generation is None:
+        return None
+    engine = read_meta(generation).get("engine")
+    return str(engine) if engine in ENGINES else None
+
+
+def open_live(settings: Settings) -> tuple[Path, Engine]:
+    """The live generation and its engine, checked for compatibility."""
     root = settings.index_dir
     generation = current_generation(root)
     if generation is None:
         raise IndexMissingError(f"there is no search index in {root}")
-    check_meta(read_meta(generation))
-    try:
-        return generation, whoosh_index.open_dir(str(generation))
-    except Exception as exc:  # whoosh raises bare Exception subclasses, unpickling errors too
-        raise IndexOutdatedError(
-            f"the search index in {generation} cannot be opened: {exc}"
-        ) from exc
+    return generation, get_engine(check_meta(read_meta(generation)))
 
 
-def new_generation(root: Path) -> tuple[Path, Any]:
+def new_generation(root: Path, engine: Engine) -> Path:
+    """An empty index of ``engine`` in a new generation folder (not live yet)."""
     root.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
     generation = root / f"{PREFIX}{stamp}-{os.getpid()}"
     generation.mkdir()
     meta = {
-        "engine": ENGINE,
+        "engine": engine.name,
         "schema_version": SCHEMA_VERSION,
         "analyzer": ANALYZER_ID,
         "language": LANGUAGE,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "whoosh": whoosh.versionstring(),
+        engine.name: engine.version(),
     }
     (generation / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return generation, whoosh_index.create_in(str(generation), build_schema())
+    engine.create(generation)
+    return generation
 
 
 def publish(root: Path, generation: Path) -> None:
@@ -121,16 +133,40 @@ def collect_garbage(root: Path) -> int:
     return removed
 
 
+def _try_lock(handle: IO[bytes]) -> bool:
+    try:
+        if os.name == "nt":  # pragma: no cover - Windows
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def file_lock(path: Path, wait: float, message: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``, waiting up to ``wait`` seconds for it."""
+    with open(path, "a+b") as handle:
+        deadline = time.monotonic() + wait
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(message)
+            time.sleep(0.1)
+        yield  # closing the file releases the lock
+
+
 @contextmanager
 def rebuild_lock(root: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(root / "REBUILD_LOCK"))
-    if not try_for(lock.acquire, timeout=wait, delay=0.2):
-        raise IndexLockedError(f"another process is rebuilding the index in {root}")
-    try:
+    with file_lock(
+        root / "REBUILD_LOCK", wait, f"another process is rebuilding the index in {root}"
+    ):
         yield
-    finally:
-        lock.release()
 
 
 def directory_size(path: Path) -> int:

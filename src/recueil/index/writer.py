@@ -1,67 +1,63 @@
 """Writing the index: full rebuild (atomic), sync, and per-document updates.
 
 The catalogue is the truth; everything here reads it and never the originals.
+Engine-neutral: the live generation's engine does the writing, and a rebuild
+uses the engine asked for (``--engine``), the settings' engine, or the live one.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
-from whoosh.index import LockError
-from whoosh.util.filelock import try_for
 
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, SearchIndexError
 from recueil.index import store
+from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
 from recueil.index.records import all_ids, catalogue_stamps, load_records
-from recueil.index.schema import to_fields
+from recueil.index.schema import stamp_digest, to_fields
 from recueil.index.types import SyncReport
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-# A rebuild uses every core up to two processes and this much memory per process
-# for its posting pools; below MP_THRESHOLD documents a single process is faster.
-BULK_LIMIT_MB = 256
-MP_THRESHOLD = 2000
 WRITE_RETRIES = 3
-
-
-def _bulk_writer(ix: Any, count: int, procs: int | None) -> Any:
-    if procs is None:
-        procs = min(2, os.cpu_count() or 1) if count >= MP_THRESHOLD else 1
-    if procs > 1:
-        return ix.writer(procs=procs, limitmb=BULK_LIMIT_MB, multisegment=True, batchsize=100)
-    return ix.writer(limitmb=BULK_LIMIT_MB)
 
 
 def _locked(generation: Path) -> IndexLockedError:
     return IndexLockedError(f"the search index in {generation} is locked by another writer")
 
 
-def _live_writer(settings: Settings) -> tuple[Any, Any]:
-    """The live index and a writer on it, still live once its lock is held."""
+def engine_name(settings: Settings, engine: str | None = None) -> str:
+    """The engine a rebuild uses: asked for, then the settings', then the live one's."""
+    name = (
+        engine
+        or settings.index_engine
+        or store.live_engine_name(settings.index_dir)
+        or DEFAULT_ENGINE
+    )
+    return check_name(name)
+
+
+def _live_writer(settings: Settings) -> tuple[Path, Engine, EngineWriter]:
+    """The live generation, its engine and a writer on it, still live once its lock is held."""
     for _ in range(WRITE_RETRIES):
-        generation, ix = store.open_live(settings)
-        try:
-            writer = ix.writer(timeout=store.LOCK_WAIT, delay=0.25)
-        except LockError as exc:
-            raise _locked(generation) from exc
+        generation, engine = store.open_live(settings)
+        writer = engine.writer(generation, store.LOCK_WAIT)
         # A rebuild may have swapped generations while this one waited.
         if store.current_generation(settings.index_dir) == generation:
-            return ix, writer
+            return generation, engine, writer
         writer.cancel()
     raise _locked(settings.index_dir)
 
 
-def _commit(writer: Any, work: Callable[[Any], None]) -> None:
+def _commit(writer: EngineWriter, work: Callable[[EngineWriter], None]) -> None:
     try:
         work(writer)
     except BaseException:
@@ -73,37 +69,39 @@ def _commit(writer: Any, work: Callable[[Any], None]) -> None:
         raise SearchIndexError(f"cannot write the search index: {exc}") from exc
 
 
-def _write_ids(writer: Any, session: Session, ids: Iterable[int]) -> set[int]:
+def _write_ids(writer: EngineWriter, session: Session, ids: Iterable[int]) -> set[int]:
     """Add or replace the given documents; return the ids found in the catalogue."""
     found: set[int] = set()
     for record in load_records(session, list(ids)):
-        writer.update_document(**to_fields(record))
+        writer.update(to_fields(record))
         found.add(record.id)
     return found
 
 
-def indexed_stamps(ix: Any) -> dict[int, str]:
-    with ix.reader() as reader:
-        ids, stamps = reader.column_reader("id"), reader.column_reader("stamp")
-        return {int(ids[n]): stamps[n] for n in reader.all_doc_ids()}
-
-
-def _differences(ix: Any, session: Session) -> tuple[list[int], list[int], list[int], int]:
-    wanted = catalogue_stamps(session)
-    present = indexed_stamps(ix)
+def _differences(
+    engine: Engine, generation: Path, session: Session
+) -> tuple[list[int], list[int], list[int], int]:
+    wanted = {doc_id: stamp_digest(stamp) for doc_id, stamp in catalogue_stamps(session).items()}
+    present = engine.stamps(generation)
     added = [i for i in wanted if i not in present]
     updated = [i for i, stamp in wanted.items() if i in present and present[i] != stamp]
     removed = [i for i in present if i not in wanted]
     return added, updated, removed, len(wanted) - len(added) - len(updated)
 
 
-def _sync_into(ix: Any, writer: Any, session: Session) -> SyncReport:
-    added, updated, removed, unchanged = _differences(ix, session)
+def _sync_into(
+    engine: Engine, generation: Path, writer: EngineWriter, session: Session
+) -> SyncReport:
+    try:
+        added, updated, removed, unchanged = _differences(engine, generation, session)
+    except BaseException:
+        writer.cancel()
+        raise
 
-    def work(w: Any) -> None:
+    def work(w: EngineWriter) -> None:
         _write_ids(w, session, added + updated)
         for doc_id in removed:
-            w.delete_by_term("id", str(doc_id))
+            w.delete(doc_id)
 
     _commit(writer, work)
     return SyncReport(len(added), len(updated), len(removed), unchanged)
@@ -115,20 +113,24 @@ def rebuild(
     *,
     progress: Progress | None = None,
     procs: int | None = None,
+    engine: str | None = None,
 ) -> int:
     """Rebuild the whole index from the catalogue into a new generation, then swap.
 
     Searches keep reading the old generation until the swap; an error or a
     crash at any point before it leaves the old generation live and intact.
-    ``progress(done, total)`` is called after each document.
+    ``progress(done, total)`` is called after each document. ``engine``
+    (whoosh or tantivy) switches the home's engine; by default the settings'
+    engine, else the live index's, else Whoosh.
     """
     root = settings.index_dir
+    chosen = get_engine(engine_name(settings, engine))
     with store.rebuild_lock(root):
         store.collect_garbage(root)  # what a crashed rebuild left behind
-        generation, ix = store.new_generation(root)
+        generation = store.new_generation(root, chosen)
         try:
-            count = _build(ix, catalogue, progress, procs)
-            _catch_up_and_publish(settings, catalogue, ix, generation)
+            count = _build(chosen, generation, catalogue, progress, procs)
+            _catch_up_and_publish(settings, catalogue, chosen, generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -136,16 +138,22 @@ def rebuild(
     return count
 
 
-def _build(ix: Any, catalogue: Catalogue, progress: Progress | None, procs: int | None) -> int:
+def _build(
+    engine: Engine,
+    generation: Path,
+    catalogue: Catalogue,
+    progress: Progress | None,
+    procs: int | None,
+) -> int:
     with catalogue.session() as session:
         ids = all_ids(session)
-        writer = _bulk_writer(ix, len(ids), procs)
+        writer = engine.bulk_writer(generation, len(ids), procs)
         done = 0
 
-        def work(w: Any) -> None:
+        def work(w: EngineWriter) -> None:
             nonlocal done
             for record in load_records(session, ids):
-                w.add_document(**to_fields(record))
+                w.add(to_fields(record))
                 done += 1
                 if progress is not None:
                     progress(done, len(ids))
@@ -154,46 +162,50 @@ def _build(ix: Any, catalogue: Catalogue, progress: Progress | None, procs: int 
     return done
 
 
+@contextmanager
+def _live_held(settings: Settings) -> Iterator[None]:
+    """Hold the live generation's writer lock (if there is a usable one)."""
+    root = settings.index_dir
+    try:
+        generation, engine = store.open_live(settings)
+    except SearchIndexError:
+        yield  # no live index, or an outdated one that takes no more writes anyway
+        return
+    try:
+        holder = engine.writer(generation, store.LOCK_WAIT)
+    except IndexLockedError as exc:
+        raise _locked(generation or root) from exc
+    try:
+        yield
+    finally:
+        holder.cancel()
+
+
 def _catch_up_and_publish(
-    settings: Settings, catalogue: Catalogue, ix: Any, generation: Path
+    settings: Settings, catalogue: Catalogue, engine: Engine, generation: Path
 ) -> None:
     """Index what changed during the build, holding the live lock so no write is lost."""
-    root = settings.index_dir
-    live_lock = None
-    live = store.current_generation(root)
-    if live is not None:
-        try:
-            _, live_ix = store.open_live(settings)
-            live_lock = live_ix.lock("WRITELOCK")
-        except SearchIndexError:
-            live_lock = None  # an outdated live index takes no more writes anyway
-    if live_lock is not None and not try_for(
-        live_lock.acquire, timeout=store.LOCK_WAIT, delay=0.25
-    ):
-        raise _locked(live or root)
-    try:
+    with _live_held(settings):
         with catalogue.session() as session:
-            _sync_into(ix, ix.writer(timeout=store.LOCK_WAIT), session)
-        store.publish(root, generation)
-    finally:
-        if live_lock is not None:
-            live_lock.release()
+            writer = engine.writer(generation, store.LOCK_WAIT)
+            _sync_into(engine, generation, writer, session)
+        store.publish(settings.index_dir, generation)
 
 
 def sync(settings: Settings, catalogue: Catalogue) -> SyncReport:
     """Add, update and remove exactly the documents that differ from the catalogue."""
     if store.current_generation(settings.index_dir) is None:
         return SyncReport(added=rebuild(settings, catalogue))
-    ix, writer = _live_writer(settings)
+    generation, engine, writer = _live_writer(settings)
     with catalogue.session() as session:
-        return _sync_into(ix, writer, session)
+        return _sync_into(engine, generation, writer, session)
 
 
 def pending(settings: Settings, catalogue: Catalogue) -> SyncReport:
     """What a sync would do, without writing."""
-    _, ix = store.open_live(settings)
+    generation, engine = store.open_live(settings)
     with catalogue.session() as session:
-        added, updated, removed, unchanged = _differences(ix, session)
+        added, updated, removed, unchanged = _differences(engine, generation, session)
     return SyncReport(len(added), len(updated), len(removed), unchanged)
 
 
@@ -208,13 +220,13 @@ def update_documents(settings: Settings, catalogue: Catalogue, doc_ids: Sequence
     if store.current_generation(settings.index_dir) is None:
         rebuild(settings, catalogue)
         return
-    _, writer = _live_writer(settings)
+    _, _, writer = _live_writer(settings)
     with catalogue.session() as session:
 
-        def work(w: Any) -> None:
+        def work(w: EngineWriter) -> None:
             found = _write_ids(w, session, doc_ids)
             for doc_id in set(doc_ids) - found:
-                w.delete_by_term("id", str(doc_id))
+                w.delete(doc_id)
 
         _commit(writer, work)
 
@@ -224,12 +236,12 @@ def delete_documents(settings: Settings, doc_ids: Sequence[int]) -> None:
     if not doc_ids:
         return
     try:
-        _, writer = _live_writer(settings)
+        _, _, writer = _live_writer(settings)
     except IndexMissingError:
         return
 
-    def work(w: Any) -> None:
+    def work(w: EngineWriter) -> None:
         for doc_id in doc_ids:
-            w.delete_by_term("id", str(doc_id))
+            w.delete(doc_id)
 
     _commit(writer, work)

@@ -1,0 +1,105 @@
+"""The small interface an index engine implements, and the registry of engines.
+
+An engine stores the fields of ``schema.py`` in a generation folder and
+answers plans (``plan.py``); everything else (generations, the atomic swap,
+sync, query parsing and expansion, passages, suggestions, similar
+documents) is engine-neutral code around it. Only ``whoosh_engine`` imports
+whoosh and only ``tantivy_engine`` imports tantivy; they are imported when
+first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from recueil.errors import EngineUnavailableError
+from recueil.index.plan import Plan
+
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+ENGINE = DEFAULT_ENGINE  # the engine of a new home
+_MODULES = {"whoosh": "recueil.index.whoosh_engine", "tantivy": "recueil.index.tantivy_engine"}
+_PACKAGES = {"whoosh": "whoosh", "tantivy": "tantivy"}
+
+
+@dataclass
+class EngineResult:
+    total: int
+    # (stored fields, score) of the requested page, in order
+    rows: list[tuple[dict[str, Any], float | None]]
+    # facet name -> [(value, count)] (unsorted, may hold empty values)
+    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+class EngineWriter(Protocol):
+    """Writes to one generation; holds the engine's writer lock until commit or cancel."""
+
+    def add(self, fields: dict[str, Any]) -> None: ...
+    def update(self, fields: dict[str, Any]) -> None: ...
+    def delete(self, doc_id: int) -> None: ...
+    def commit(self) -> None: ...
+    def cancel(self) -> None: ...
+
+
+class EngineSearcher(Protocol):
+    def terms(self, field: str, prefix: str) -> Iterator[str]: ...
+    def doc_frequency(self, field: str, term: str) -> int: ...
+    def document_count(self) -> int: ...
+    def stored(self, doc_id: int) -> dict[str, Any] | None: ...
+    def search(
+        self,
+        plan: Plan,
+        filter: Plan | None,
+        *,
+        sort: str,
+        offset: int,
+        limit: int | None,
+        facets: bool,
+    ) -> EngineResult: ...
+    def close(self) -> None: ...
+
+
+class Engine(Protocol):
+    name: str
+
+    def version(self) -> str: ...
+    def create(self, folder: Path) -> None: ...
+    def bulk_writer(self, folder: Path, count: int, procs: int | None) -> EngineWriter: ...
+    def writer(self, folder: Path, wait: float) -> EngineWriter: ...
+    def searcher(self, folder: Path) -> EngineSearcher: ...
+    def stamps(self, folder: Path) -> dict[int, int]:
+        """Indexed document id -> digest of its stamp (``schema.stamp_digest``)."""
+        ...
+
+    def stats(self, folder: Path) -> tuple[int, int, int]:
+        """(live documents, deleted documents not yet merged away, segments)."""
+        ...
+
+
+def check_name(name: str) -> str:
+    if name not in ENGINES:
+        raise EngineUnavailableError(
+            f"unknown index engine {name!r} (whoosh or tantivy)",
+            hint="Use --engine whoosh or --engine tantivy.",
+        )
+    return name
+
+
+def get_engine(name: str) -> Engine:
+    """The engine of that name; a clear error when its package is not installed."""
+    module_name = _MODULES[check_name(name)]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        if exc.name != _PACKAGES[name]:
+            raise
+        raise EngineUnavailableError(
+            f"the {name} index engine needs the {name!r} package, which is not installed",
+            hint=f"Install it with `pip install 'recueil[{name}]'`, or use --engine whoosh.",
+        ) from exc
+    engine: Engine = module.ENGINE
+    return engine

@@ -1,0 +1,133 @@
+"""Highlighted passages, computed from the stored text and the planned terms.
+
+Engine-neutral: the same words are marked whatever engine found the
+document. A passage is up to two fragments of the text around the matched
+words, whitespace collapsed; ``marks`` are the (start, end) of the matched
+words inside it, elided article included ("l'orchestre").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recueil.index import french
+from recueil.index.plan import All, Any, Match, Pattern, Phrase, Plan, Prefix, pattern_regex
+
+PASSAGE_CHARS = 240
+SURROUND = 60
+FRAGMENTS = 2
+BETWEEN = " … "
+_OPEN, _CLOSE = "\x02", "\x03"
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Highlighter:
+    """Which index terms of one field a plan looks for (negated parts excluded)."""
+
+    terms: set[str] = field(default_factory=set)
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: Plan | None, name: str = "text") -> Highlighter:
+        found = cls()
+        found._collect(plan, name)
+        return found
+
+    def _collect(self, plan: Plan | None, name: str) -> None:
+        if isinstance(plan, All | Any):
+            for child in plan.children:
+                self._collect(child, name)
+        elif isinstance(plan, Match) and plan.field == name:
+            self.terms.add(str(plan.term))
+        elif isinstance(plan, Phrase) and plan.field == name:
+            self.terms.update(plan.words)
+        elif isinstance(plan, Pattern) and plan.field == name:
+            self.patterns.append(pattern_regex(plan.pattern))
+        elif isinstance(plan, Prefix) and plan.field == name:
+            self.prefixes.append(plan.prefix)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.patterns or self.prefixes)
+
+    def matches(self, term: str) -> bool:
+        return (
+            term in self.terms
+            or any(term.startswith(p) for p in self.prefixes)
+            or any(p.fullmatch(term) for p in self.patterns)
+        )
+
+
+def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain passage (whitespace collapsed) and the spans of the matched words."""
+    plain = ""
+    marks: list[tuple[int, int]] = []
+    for index, part in enumerate(re.split(f"[{_OPEN}{_CLOSE}]", marked)):
+        part = _SPACES.sub(" ", part)
+        if index % 2 == 1 and part:
+            marks.append((len(plain), len(plain) + len(part)))
+        plain += part
+    lead = len(plain) - len(plain.lstrip())
+    text = plain.strip()
+    return text, [(max(0, a - lead), min(len(text), b - lead)) for a, b in marks]
+
+
+def opening(text: str) -> str:
+    flat = _SPACES.sub(" ", text).strip()
+    return flat if len(flat) <= PASSAGE_CHARS else flat[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _word_start(text: str, pos: int, limit: int) -> int:
+    """``pos`` moved forward to the start of a word, not past ``limit``."""
+    if pos <= 0:
+        return 0
+    space = text.find(" ", pos, limit)
+    return space + 1 if space != -1 else pos
+
+
+def _word_end(text: str, pos: int, floor: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    space = text.rfind(" ", floor, pos)
+    return space if space != -1 else pos
+
+
+def passage(text: str, highlighter: Highlighter) -> tuple[str, list[tuple[int, int]]]:
+    """The best fragments of ``text`` around the matched words, with their marks."""
+    if not text or not highlighter:
+        return opening(text), []
+    hits = [t for t in french.tokens(text) if highlighter.matches(t.term)]
+    if not hits:
+        return opening(text), []
+    fragments: list[tuple[int, int, list[french.Token]]] = []
+    index = 0
+    while index < len(hits):
+        group = [hits[index]]
+        index += 1
+        while (
+            index < len(hits) and hits[index].end - group[0].start <= PASSAGE_CHARS - 2 * SURROUND
+        ):
+            group.append(hits[index])
+            index += 1
+        start = _word_start(text, group[0].start - SURROUND, group[0].start)
+        end = _word_end(text, group[-1].end + SURROUND, group[-1].end)
+        fragments.append((start, end, group))
+    best = sorted(fragments, key=lambda f: (-len({t.term for t in f[2]}), -len(f[2]), f[0]))
+    chosen: list[tuple[int, int, list[french.Token]]] = []
+    for start, end, group in sorted(best[:FRAGMENTS], key=lambda f: f[0]):
+        if chosen and start <= chosen[-1][1] + SURROUND // 2:  # close fragments read as one
+            first, last, earlier = chosen[-1]
+            chosen[-1] = (first, max(last, end), earlier + group)
+        else:
+            chosen.append((start, end, group))
+    pieces = []
+    for start, end, group in chosen:
+        out, last = [], start
+        for token in group:
+            out.append(text[last : token.start] + _OPEN + text[token.start : token.end] + _CLOSE)
+            last = token.end
+        out.append(text[last:end])
+        pieces.append("".join(out))
+    return split_marks(BETWEEN.join(pieces))

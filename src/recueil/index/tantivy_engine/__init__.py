@@ -1,0 +1,129 @@
+"""The tantivy engine (optional: ``pip install 'recueil[tantivy]'``), for large collections.
+
+The only package of recueil that imports tantivy. tantivy allows one writer
+per index: a busy lock is retried for ``wait`` seconds, then reported as
+IndexLockedError. Dead segment files are collected after each commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from recueil.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
+from recueil.index.tantivy_engine.schema import TOKENIZER, analyzer, build_schema, to_document
+from recueil.index.tantivy_engine.searcher import TantivySearcher
+
+BULK_HEAP = 256_000_000  # bytes, shared by the indexing threads of a rebuild
+UPDATE_HEAP = 50_000_000
+RETRY_DELAY = 0.2
+
+
+def _open(folder: Path) -> tantivy.Index:
+    try:
+        index = tantivy.Index.open(str(folder))
+    except (ValueError, OSError) as exc:
+        raise IndexOutdatedError(f"the search index in {folder} cannot be opened: {exc}") from exc
+    index.register_tokenizer(TOKENIZER, analyzer())
+    return index
+
+
+class TantivyWriter:
+    def __init__(self, writer: tantivy.IndexWriter) -> None:
+        self._writer = writer
+
+    def add(self, fields: dict[str, Any]) -> None:
+        self._writer.add_document(to_document(fields))
+
+    def update(self, fields: dict[str, Any]) -> None:
+        self._writer.delete_documents_by_term("id", int(fields["id"]))
+        self._writer.add_document(to_document(fields))
+
+    def delete(self, doc_id: int) -> None:
+        self._writer.delete_documents_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        try:
+            self._writer.commit()
+            # tantivy also collects after its merges; this catches what a crash left.
+            self._writer.garbage_collect_files()
+        except ValueError as exc:
+            self.cancel()
+            raise SearchIndexError(f"cannot write the search index: {exc}") from exc
+        self._writer.wait_merging_threads()  # finishes merges, releases the lock
+
+    def cancel(self) -> None:
+        try:
+            self._writer.rollback()
+        finally:
+            self._writer.wait_merging_threads()
+
+
+def _writer(folder: Path, wait: float, heap: int, threads: int) -> TantivyWriter:
+    index = _open(folder)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            writer = index.writer(heap_size=heap, num_threads=threads)
+        except ValueError as exc:
+            if "Lock" not in str(exc):
+                raise SearchIndexError(f"cannot write the search index: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(
+                    f"the search index in {folder} is locked by another writer"
+                ) from exc
+            time.sleep(RETRY_DELAY)
+            continue
+        writer.garbage_collect_files()  # what a killed writer may have left
+        return TantivyWriter(writer)
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def version(self) -> str:
+        return version("tantivy")
+
+    def create(self, folder: Path) -> None:
+        tantivy.Index(build_schema(), path=str(folder), reuse=False)
+
+    def bulk_writer(self, folder: Path, count: int, procs: int | None) -> TantivyWriter:
+        threads = procs or min(2, os.cpu_count() or 1)
+        return _writer(folder, 0.0, max(BULK_HEAP, threads * 20_000_000), threads)
+
+    def writer(self, folder: Path, wait: float) -> TantivyWriter:
+        return _writer(folder, wait, UPDATE_HEAP, 1)
+
+    def searcher(self, folder: Path) -> TantivySearcher:
+        return TantivySearcher(_open(folder))
+
+    def stamps(self, folder: Path) -> dict[int, int]:
+        searcher = _open(folder).searcher()
+        if searcher.num_docs == 0:
+            return {}
+        hits = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs).hits
+        addresses = [address for _, address in hits]
+        ids = searcher.fast_field_values("id", addresses)
+        stamps = searcher.fast_field_values("stamp", addresses)
+        pairs = zip(ids, stamps, strict=True)
+        return {int(i): int(s) for i, s in pairs if i is not None and s is not None}
+
+    def stats(self, folder: Path) -> tuple[int, int, int]:
+        searcher = _open(folder).searcher()
+        deleted = 0
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            for segment in meta.get("segments", []):
+                deleted += int((segment.get("deletes") or {}).get("num_deleted_docs", 0))
+        except (OSError, ValueError):
+            pass
+        return int(searcher.num_docs), deleted, int(searcher.num_segments)
+
+
+ENGINE = TantivyEngine()

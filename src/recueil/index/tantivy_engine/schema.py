@@ -1,0 +1,70 @@
+"""The tantivy schema of the index fields, and records as tantivy documents.
+
+Text is analysed by recueil's own French analysis (``french.py``), not by a
+tantivy analyzer: each text field receives its index terms, in order,
+separated by spaces, and a whitespace tokenizer indexes them with the same
+positions as Whoosh does. Both engines therefore hold exactly the same terms.
+What a hit shows is stored once, as JSON, in ``payload``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tantivy
+
+from recueil.index import french
+from recueil.index.schema import SPELLING_FIELD, STORED_FIELDS, TEXT_FIELDS, stamp_digest
+
+TOKENIZER = "recueil_terms"
+MAX_TERM_BYTES = 1000  # tantivy rejects huge terms; no real word is that long
+INTEGER_FIELDS = ("id", "stamp", "year", "day_min", "day_max")
+FAST_TEXT_FIELDS = ("themes", "cite", "cite_name", "doc_type", "sort_title")
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    return builder.filter(tantivy.Filter.remove_long(MAX_TERM_BYTES)).build()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in INTEGER_FIELDS:
+        builder.add_integer_field(name, indexed=name != "stamp", fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
+    builder.add_text_field(SPELLING_FIELD, tokenizer_name=TOKENIZER, index_option="basic")
+    for name in FAST_TEXT_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("payload", stored=True)
+    return builder.build()
+
+
+def to_document(fields: dict[str, Any]) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_integer("id", int(fields["id"]))
+    doc.add_integer("stamp", stamp_digest(fields["stamp"]))
+    for name in ("year", "day_min", "day_max"):
+        if fields.get(name) is not None:
+            doc.add_integer(name, int(fields[name]))
+    for name in TEXT_FIELDS:
+        if fields.get(name):
+            doc.add_text(name, " ".join(french.terms(fields[name])))
+    if fields.get("text"):
+        words = dict.fromkeys(t.term for t in french.spelling_tokens(fields["text"]))
+        doc.add_text(SPELLING_FIELD, " ".join(words))
+    for code in (fields.get("themes") or "").split():
+        doc.add_text("themes", code)
+    for name in ("cite", "cite_name", "doc_type", "sort_title"):
+        if fields.get(name):
+            doc.add_text(name, fields[name])
+    payload = {name: fields.get(name) for name in STORED_FIELDS}
+    doc.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return doc
+
+
+def stored(doc: tantivy.Document) -> dict[str, Any]:
+    data = doc.get_first("payload")
+    value = json.loads(bytes(data).decode("utf-8")) if data is not None else {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,78 @@
+"""Answering plans from a tantivy generation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import tantivy
+
+from recueil.index.engine import EngineResult
+from recueil.index.plan import Plan
+from recueil.index.tantivy_engine.query import to_query, with_filter
+from recueil.index.tantivy_engine.schema import INTEGER_FIELDS, stored
+
+FACET_FIELDS = {"themes": "themes", "cites": "cite_name", "types": "doc_type", "years": "year"}
+FACET_SIZE = 10_000
+_SORTS = {
+    "date": ("day_min", tantivy.Order.Desc),
+    "oldest": ("day_min", tantivy.Order.Asc),
+    "title": ("sort_title", tantivy.Order.Asc),
+}
+
+
+class TantivySearcher:
+    def __init__(self, index: tantivy.Index) -> None:
+        self._index = index
+        self._schema = index.schema
+        self._searcher = index.searcher()
+
+    def close(self) -> None:
+        pass  # tantivy releases its files when the objects go
+
+    def terms(self, field: str, prefix: str) -> Iterator[str]:
+        for term, _ in self._searcher.terms_with_prefix(field, prefix):
+            yield term
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        value: Any = int(term) if field in INTEGER_FIELDS else term
+        return int(self._searcher.doc_freq(field, value))
+
+    def document_count(self) -> int:
+        return int(self._searcher.num_docs)
+
+    def stored(self, doc_id: int) -> dict[str, Any] | None:
+        query = tantivy.Query.term_query(self._schema, "id", doc_id)
+        hits = self._searcher.search(query, limit=1).hits
+        return stored(self._searcher.doc(hits[0][1])) if hits else None
+
+    def search(
+        self,
+        plan: Plan,
+        filter: Plan | None,
+        *,
+        sort: str,
+        offset: int,
+        limit: int | None,
+        facets: bool,
+    ) -> EngineResult:
+        query = with_filter(to_query(plan, self._schema), filter, self._schema)
+        size = limit if limit is not None else max(1, self.document_count())
+        options: dict[str, Any] = {}
+        if sort in _SORTS:
+            options["order_by_field"], options["order"] = _SORTS[sort]
+        found = self._searcher.search(query, limit=size, offset=offset, count=True, **options)
+        rows = [
+            (stored(self._searcher.doc(address)), float(score) if sort == "relevance" else None)
+            for score, address in found.hits
+        ]
+        counts: dict[str, list[tuple[Any, int]]] = {}
+        if facets:
+            aggs = {name: {"terms": {"field": field, "size": FACET_SIZE}}
+                    for name, field in FACET_FIELDS.items()}  # fmt: skip
+            answer = self._searcher.aggregate(query, aggs)
+            for name in FACET_FIELDS:
+                buckets = answer.get(name, {}).get("buckets", [])
+                counts[name] = [(b["key"], int(b["doc_count"])) for b in buckets]
+        total = getattr(found, "count", None)  # missing from the 0.27 type stub
+        return EngineResult(int(total or 0), rows, counts)
