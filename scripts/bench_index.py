@@ -1,14 +1,16 @@
 """Benchmark the full-text index on a generated French-like collection (prints, never asserts).
 
     .venv/bin/python scripts/bench_index.py [--docs 10000] [--words 1500] [--seed 7]
-        [--home DIR] [--procs N] [--queries 200] [--keep]
+        [--home DIR] [--procs N] [--queries 200] [--engines whoosh,tantivy]
 
 Generates documents with the benchmark suite's seeded generator (French
 word list plus theme vocabulary, Zipf-like, in sentences and headings;
 ``recueil.bench.corpus``) straight into a catalogue, then measures: the index build rate (docs/s), the query latency
 p50/p95 (plain, with facets, with filters), and the wall time of one
-`recueil search` command in a fresh process. With --home on an existing home
-(e.g. one where the sample corpus was ingested) nothing is generated.
+`recueil search` command in a fresh process. Each engine of --engines is
+built from the same catalogue in turn and measured; a table then shows them
+side by side. With --home on an existing home (e.g. one where the sample
+corpus was ingested) nothing is generated.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from recueil.bench.corpus import generate_catalogue
-from recueil.catalogue.db import open_catalogue
+from recueil.catalogue.db import Catalogue, open_catalogue
 from recueil.catalogue.models import Document
 from recueil.config import Settings, resolve_settings
 from recueil.index import Filters, info, rebuild
@@ -47,12 +49,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure_queries(settings: Settings, rounds: int) -> None:
+def measure_queries(settings: Settings, rounds: int) -> dict[str, tuple[float, float]]:
     cases = {
         "plain (10 hits, passages)": {"facets": False},
         "with facets": {"facets": True},
         "filtered + facets": {"facets": True, "filters": Filters(themes=("parentalite",), years=(2022,))},
     }  # fmt: skip
+    found = {}
     for label, options in cases.items():
         timings = []
         for i in range(rounds):
@@ -60,11 +63,13 @@ def measure_queries(settings: Settings, rounds: int) -> None:
             started = time.perf_counter()
             run_search(settings, query, limit=10, suggest=False, **options)  # type: ignore[arg-type]
             timings.append((time.perf_counter() - started) * 1000)
-        print(f"query {label:<28} p50 {statistics.median(timings):7.1f} ms"
-              f"   p95 {percentile(timings, 0.95):7.1f} ms   ({rounds} queries, index opened each time)")  # fmt: skip
+        found[label] = (statistics.median(timings), percentile(timings, 0.95))
+        print(f"query {label:<28} p50 {found[label][0]:7.1f} ms"
+              f"   p95 {found[label][1]:7.1f} ms   ({rounds} queries, index opened each time)")  # fmt: skip
+    return found
 
 
-def measure_command(settings: Settings) -> None:
+def measure_command(settings: Settings) -> tuple[float, float]:
     exe = Path(sys.executable).with_name("recueil")
     walls = []
     for _ in range(3):
@@ -73,6 +78,40 @@ def measure_command(settings: Settings) -> None:
                        check=True, capture_output=True)  # fmt: skip
         walls.append(time.perf_counter() - started)
     print(f"one `recueil search` command: {min(walls):.2f} s best, {max(walls):.2f} s worst of 3")
+    return min(walls), max(walls)
+
+
+def measure_engine(settings: Settings, catalogue: Catalogue, engine: str, args: argparse.Namespace
+                   ) -> dict[str, object]:  # fmt: skip
+    """Build the index with one engine, then time its queries and one command."""
+    print(f"\n== {engine} ==")
+    started = time.perf_counter()
+    count = rebuild(settings, catalogue, procs=args.procs, engine=engine)
+    elapsed = time.perf_counter() - started
+    details = info(settings)
+    print(f"index build: {count} documents in {elapsed:.1f} s = {count / elapsed:.1f} docs/s; "
+          f"{details.size_bytes / 1e6:.1f} MB, {details.segments} segment(s)")  # fmt: skip
+    return {"rate": count / elapsed, "seconds": elapsed, "mb": details.size_bytes / 1e6,
+            "queries": measure_queries(settings, args.queries),
+            "command": measure_command(settings)}  # fmt: skip
+
+
+def side_by_side(results: dict[str, dict[str, object]], docs: int) -> None:
+    engines = list(results)
+    rows: list[tuple[str, ...]] = [("", *engines)]
+    rows.append(("build docs/s", *(f"{results[e]['rate']:.1f}" for e in engines)))
+    rows.append(("build time s", *(f"{results[e]['seconds']:.1f}" for e in engines)))
+    rows.append(("index MB", *(f"{results[e]['mb']:.1f}" for e in engines)))
+    for label in results[engines[0]]["queries"]:  # type: ignore[attr-defined]
+        for name, at in (("p50", 0), ("p95", 1)):
+            rows.append((f"{label} {name} ms",
+                         *(f"{results[e]['queries'][label][at]:.1f}" for e in engines)))  # type: ignore[index]  # fmt: skip
+    rows.append(("one command s (best)",
+                 *(f"{results[e]['command'][0]:.2f}" for e in engines)))  # type: ignore[index]  # fmt: skip
+    width = max(len(r[0]) for r in rows)
+    print(f"\n== side by side, {docs} documents ==")
+    for row in rows:
+        print(row[0].ljust(width), *(cell.rjust(10) for cell in row[1:]))
 
 
 def main() -> None:
@@ -87,6 +126,8 @@ def main() -> None:
     )
     parser.add_argument("--procs", type=int, help="Writer processes (default: up to 2).")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--engines", default="whoosh,tantivy",
+                        help="Engines to build and measure in turn (comma-separated).")  # fmt: skip
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="recueil-bench-"))
     settings = resolve_settings(home=home)
@@ -96,14 +137,9 @@ def main() -> None:
     if not existing:
         generate(settings, args.docs, args.words, args.seed)
     print(f"home {home} ({os.cpu_count()} cores)")
-    started = time.perf_counter()
-    count = rebuild(settings, catalogue, procs=args.procs)
-    elapsed = time.perf_counter() - started
-    details = info(settings)
-    print(f"index build: {count} documents in {elapsed:.1f} s = {count / elapsed:.1f} docs/s; "
-          f"{details.size_bytes / 1e6:.1f} MB, {details.segments} segment(s)")  # fmt: skip
-    measure_queries(settings, args.queries)
-    measure_command(settings)
+    results = {engine: measure_engine(settings, catalogue, engine, args)
+               for engine in args.engines.split(",")}  # fmt: skip
+    side_by_side(results, existing or args.docs)
     catalogue.close()
 
 

@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from recueil.index import french
-from recueil.index.plan import All, Any, Match, Pattern, Phrase, Plan, Prefix, pattern_regex
+from recueil.index.plan import (
+    All,
+    Any,
+    Match,
+    Pattern,
+    Phrase,
+    Plan,
+    Prefix,
+    literal_prefix,
+    pattern_regex,
+)
 
 PASSAGE_CHARS = 240
 SURROUND = 60
 FRAGMENTS = 2
+# Matched words looked for before choosing fragments: enough for two good
+# ones, and a long document is not analysed to its end for a frequent word.
+MAX_MATCHES = 12
 BETWEEN = " … "
 _OPEN, _CLOSE = "\x02", "\x03"
 _SPACES = re.compile(r"\s+")
@@ -48,6 +62,17 @@ class Highlighter:
             self.patterns.append(pattern_regex(plan.pattern))
         elif isinstance(plan, Prefix) and plan.field == name:
             self.prefixes.append(plan.prefix)
+
+    def heads(self) -> frozenset[str] | None:
+        """First two letters every matching term starts with (``None``: any word may match).
+
+        Stemming only shortens or alters the end of a folded word, so a word
+        whose folded start is not among these cannot match: it is not stemmed.
+        """
+        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns)]
+        if any(len(start) < 2 for start in starts):
+            return None
+        return frozenset(start[:2] for start in starts)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns or self.prefixes)
@@ -94,11 +119,39 @@ def _word_end(text: str, pos: int, floor: int) -> int:
     return space if space != -1 else pos
 
 
+@lru_cache(maxsize=100_000)
+def _head(word: str) -> str:
+    """The first two folded letters of a word, after an elided article."""
+    start = word[:3]
+    if start.isascii() and start.isalnum():
+        return start[:2].lower()
+    for index, char in enumerate(word[:8]):
+        if char in french.APOSTROPHES:
+            word = word[index + 1 :]
+            break
+    return french.fold(word[:3])[:2]
+
+
+def _matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
+    found: list[french.Token] = []
+    normalise, matches, heads = french.normalise_word, highlighter.matches, highlighter.heads()
+    for match in french.WORD_RE.finditer(text):
+        word = match.group()
+        if heads is not None and _head(word) not in heads:
+            continue
+        term = normalise(word)
+        if term and matches(term):
+            found.append(french.Token(term, len(found), match.start(), match.end()))
+            if len(found) >= MAX_MATCHES:
+                break
+    return found
+
+
 def passage(text: str, highlighter: Highlighter) -> tuple[str, list[tuple[int, int]]]:
     """The best fragments of ``text`` around the matched words, with their marks."""
     if not text or not highlighter:
         return opening(text), []
-    hits = [t for t in french.tokens(text) if highlighter.matches(t.term)]
+    hits = _matched_words(text, highlighter)
     if not hits:
         return opening(text), []
     fragments: list[tuple[int, int, list[french.Token]]] = []
