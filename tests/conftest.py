@@ -132,3 +132,9 @@ def fr_analyser(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     home = tmp_path_factory.mktemp("tagging-home")
     return Analyser(resolve_settings(home=home, database_url=sqlite_url(home / "c.sqlite3")))
+
+
+@pytest.fixture(autouse=True)
+def _no_index_engine_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's RECUEIL_INDEX_ENGINE must not choose the engine of the tests."""
+    monkeypatch.delenv("RECUEIL_INDEX_ENGINE", raising=False)

@@ -7,6 +7,8 @@ import sys
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
@@ -132,3 +134,15 @@ def test_tantivy_dead_segment_files_are_collected(
     assert on_disk == live
     assert info(settings).documents == len(SAMPLES)
     assert len(live) < 3 * len(SAMPLES)
+
+
+@needs_tantivy
+@given(st.text(max_size=200))
+def test_tantivy_documents_hold_the_terms_of_the_shared_analysis(text: str) -> None:
+    from recueil.index import french
+    from recueil.index.tantivy_engine.schema import _text_terms
+
+    terms, words = _text_terms(text)
+    assert terms == french.terms(text)
+    assert list(words) == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
+    assert all(term and not any(c.isspace() for c in term) for term in [*terms, *words])

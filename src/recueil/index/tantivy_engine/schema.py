@@ -41,6 +41,24 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
+def _text_terms(text: str) -> tuple[list[str], dict[str, None]]:
+    """The index terms of a text and its distinct spelling words, in one pass.
+
+    The same as ``french.terms`` and ``french.spelling_tokens`` (the parity
+    test holds them to it), reading the text once.
+    """
+    terms: list[str] = []
+    words: dict[str, None] = {}
+    normalise, spelling = french.normalise_word, french.spelling_word
+    for match in french.WORD_RE.finditer(text):
+        raw = match.group()
+        if term := normalise(raw):
+            terms.append(term)
+        if word := spelling(raw):
+            words[word] = None
+    return terms, words
+
+
 def to_document(fields: dict[str, Any]) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_integer("id", int(fields["id"]))
@@ -49,10 +67,11 @@ def to_document(fields: dict[str, Any]) -> tantivy.Document:
         if fields.get(name) is not None:
             doc.add_integer(name, int(fields[name]))
     for name in TEXT_FIELDS:
-        if fields.get(name):
+        if name != "text" and fields.get(name):
             doc.add_text(name, " ".join(french.terms(fields[name])))
     if fields.get("text"):
-        words = dict.fromkeys(t.term for t in french.spelling_tokens(fields["text"]))
+        terms, words = _text_terms(fields["text"])
+        doc.add_text("text", " ".join(terms))
         doc.add_text(SPELLING_FIELD, " ".join(words))
     for code in (fields.get("themes") or "").split():
         doc.add_text("themes", code)
