@@ -2,8 +2,9 @@
 
 Text is analysed by recueil's own French analysis (``french.py``), not by a
 tantivy analyzer: each text field receives its index terms, in order,
-separated by spaces, and a whitespace tokenizer indexes them with the same
-positions as Whoosh does. Both engines therefore hold exactly the same terms.
+joined by a control character no term holds (a folded term may hold a
+space: NFKD turns "´" into one), and a tokenizer that splits on it indexes
+them with the same positions as Whoosh does. Both engines therefore hold exactly the same terms.
 What a hit shows is stored once, as JSON, in ``payload``.
 """
 
@@ -18,13 +19,14 @@ from recueil.index import french
 from recueil.index.schema import SPELLING_FIELD, STORED_FIELDS, TEXT_FIELDS, stamp_digest
 
 TOKENIZER = "recueil_terms"
+SEPARATOR = "\x1f"  # between terms; never inside one (terms are folded words)
 MAX_TERM_BYTES = 1000  # tantivy rejects huge terms; no real word is that long
 INTEGER_FIELDS = ("id", "stamp", "year", "day_min", "day_max")
 FAST_TEXT_FIELDS = ("themes", "cite", "cite_name", "doc_type", "sort_title")
 
 
 def analyzer() -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(f"[^{SEPARATOR}]+"))
     return builder.filter(tantivy.Filter.remove_long(MAX_TERM_BYTES)).build()
 
 
@@ -68,11 +70,11 @@ def to_document(fields: dict[str, Any]) -> tantivy.Document:
             doc.add_integer(name, int(fields[name]))
     for name in TEXT_FIELDS:
         if name != "text" and fields.get(name):
-            doc.add_text(name, " ".join(french.terms(fields[name])))
+            doc.add_text(name, SEPARATOR.join(french.terms(fields[name])))
     if fields.get("text"):
         terms, words = _text_terms(fields["text"])
-        doc.add_text("text", " ".join(terms))
-        doc.add_text(SPELLING_FIELD, " ".join(words))
+        doc.add_text("text", SEPARATOR.join(terms))
+        doc.add_text(SPELLING_FIELD, SEPARATOR.join(words))
     for code in (fields.get("themes") or "").split():
         doc.add_text("themes", code)
     for name in ("cite", "cite_name", "doc_type", "sort_title"):
