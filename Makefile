@@ -57,10 +57,10 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-# Benchmark: generated corpus cached in bench-out/ (first run about 2 minutes of generation).
-# Full stages on 1,000 files (100 PDFs), index and queries at 1,000 and 5,000 documents;
-# about 15 minutes on 2 cores. Larger: `$(BIN)/python -m recueil.bench --sizes 1000,10000`.
-BENCH_SIZES ?= 1000,5000
+# Benchmark (docs/performance.md): generated corpus cached in bench-out/. Full stages on
+# 200 files (20 PDFs), index and queries at 200 and 5,000 documents: under 15 minutes on
+# 2 cores, generation included. The issue's sizes: `make bench BENCH_SIZES=1000,10000`.
+BENCH_SIZES ?= 200,5000
 
 bench: install
 	$(BIN)/python -m recueil.bench --sizes $(BENCH_SIZES) --out bench-out/report.md

@@ -13,7 +13,7 @@ from pathlib import Path
 from recueil.bench.runner import default_plan, run
 from recueil.errors import RecueilError
 
-DEFAULT_SIZES = "1000,10000"
+DEFAULT_SIZES = "200,5000"
 QUICK_SIZES = "200"
 
 

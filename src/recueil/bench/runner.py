@@ -186,7 +186,7 @@ def default_plan(sizes: tuple[int, ...], quick: bool, seed: int, cache: Path) ->
         docs=docs,
         pdfs=min(pdf_count, 20 if quick else 100),
         plumber_pdfs=min(pdf_count, 3 if quick else 10),
-        tag_pdfs=min(pdf_count, 5 if quick else 25),
+        tag_pdfs=min(pdf_count, 5 if quick else 10),
         words=TEXT_WORDS,
         queries=10 if quick else 25,
         runs=3 if quick else 5,
