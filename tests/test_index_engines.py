@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
-from recueil.errors import EngineUnavailableError, IndexOutdatedError
+from recueil.errors import EngineUnavailableError, IndexOutdatedError, NotFoundError, QueryError
 from recueil.index import info, rebuild, store, sync, update_documents
 from recueil.index.types import SyncReport
-from recueil.search.service import run_search
+from recueil.search.service import run_search, similar
 from search_corpus import (  # noqa: F401
     SAMPLES,
     TANTIVY_INSTALLED,
@@ -159,3 +159,25 @@ def test_terms_with_a_space_after_folding_stay_whole(
         rebuild(settings, catalogue, engine=engine)
         assert {h.id for h in run_search(settings, "0´0").result.hits} == {doc}
         assert other in {h.id for h in run_search(settings, '"0 0"').result.hits}
+
+
+@needs_tantivy
+def test_extreme_patterns_and_ids_agree_on_both_engines(
+    settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
+) -> None:
+    # Past tantivy's automaton limit, its terms are listed in Python like Whoosh's.
+    queries = ["?" * 300, "p?r?n?a?i?e*" * 3, "*" + "a" * 1500 + "*", "*s*c*o*l*a*i*r*e*",
+               "?cole", "orch" + "*" * 500]  # fmt: skip
+    answers = {}
+    for engine in ("whoosh", "tantivy"):
+        rebuild(settings, catalogue, engine=engine)
+        answers[engine] = [
+            {h.id for h in run_search(settings, q, limit=None).result.hits} for q in queries
+        ]
+        with pytest.raises(QueryError):
+            run_search(settings, "id:99999999999999999999999")
+        assert run_search(settings, "id:9223372036854775806").result.total == 0
+    assert answers["whoosh"] == answers["tantivy"]
+    assert [bool(found) for found in answers["whoosh"]] == [False, False, False, True, True, True]
+    with pytest.raises(NotFoundError):
+        similar(settings, 10**30)

@@ -28,6 +28,7 @@ TEXT_FIELDS = {"title": ("title",), "text": ("text",), "entity": ("entities",),
                "source": ("source",)}  # fmt: skip
 KEYWORD_FIELDS = {"theme": "themes", "cite": "cite", "type": "doc_type"}
 MAX_EXPANSIONS = 1000  # words a wildcard may stand for
+MAX_ID = 2**63  # document ids are 64-bit integers
 _YEARS_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:\.\.|-|–|/)\s*(\d{4}))?\s*$")
 _PREFIX_RE = re.compile(r"^[^*?]+\*$")
 
@@ -175,7 +176,7 @@ def _exact(field: str, text: str) -> Plan | None:
     if field == "year":
         return _year(text)
     if field == "id":
-        if not text.strip().isdigit():
+        if not text.strip().isdigit() or int(text) >= MAX_ID:
             raise QueryError(f"{text!r} is not a document id", hint="Write id:12 (a number).")
         return Match("id", int(text))
     key = french.keyword(text)
@@ -207,6 +208,7 @@ class Planner:
         return _any(Phrase(name, tuple(words), slop) for name in _text_fields(field))
 
     def wildcard(self, field: str | None, pattern: str) -> Plan:
+        pattern = re.sub(r"\*+", "*", pattern)  # "a**b" is "a*b", without the backtracking
         folded = french.fold_pattern(pattern)
         if field in KEYWORD_FIELDS:
             return Pattern(KEYWORD_FIELDS[field], folded)

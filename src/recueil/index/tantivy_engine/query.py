@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tantivy
 
 from recueil.index import plan as p
@@ -31,7 +33,23 @@ def _boosted(query: tantivy.Query, field: str, boost: float = 1.0) -> tantivy.Qu
     return query if factor == 1.0 else tantivy.Query.boost_query(query, factor)
 
 
-def to_query(node: p.Plan, schema: tantivy.Schema) -> tantivy.Query:
+Expand = Callable[[str, str], list[str]]
+
+
+def _pattern(schema: tantivy.Schema, field: str, pattern: str, expand: Expand) -> tantivy.Query:
+    try:
+        query = tantivy.Query.regex_query(schema, field, term_regex(pattern))
+    except ValueError:
+        # Past tantivy's automaton size limit (many wildcards, a very long
+        # word): the matching terms are listed in Python instead, as Whoosh does.
+        terms = expand(field, pattern)
+        if not terms:
+            return tantivy.Query.empty_query()
+        query = tantivy.Query.term_set_query(schema, field, terms)
+    return _boosted(query, field)
+
+
+def to_query(node: p.Plan, schema: tantivy.Schema, expand: Expand) -> tantivy.Query:
     if isinstance(node, p.Match):
         value = int(node.term) if node.field in INTEGER_FIELDS else str(node.term)
         return _boosted(tantivy.Query.term_query(schema, node.field, value), node.field, node.boost)
@@ -42,11 +60,9 @@ def to_query(node: p.Plan, schema: tantivy.Schema) -> tantivy.Query:
         )
         return _boosted(phrase, node.field)
     if isinstance(node, p.Pattern):
-        regex = tantivy.Query.regex_query(schema, node.field, term_regex(node.pattern))
-        return _boosted(regex, node.field)
+        return _pattern(schema, node.field, node.pattern, expand)
     if isinstance(node, p.Prefix):
-        regex = tantivy.Query.regex_query(schema, node.field, term_regex(node.prefix) + ".*")
-        return _boosted(regex, node.field)
+        return _pattern(schema, node.field, node.prefix + "*", expand)
     if isinstance(node, p.Range):
         return tantivy.Query.range_query(
             schema, node.field, tantivy.FieldType.Integer, node.low, node.high
@@ -56,20 +72,22 @@ def to_query(node: p.Plan, schema: tantivy.Schema) -> tantivy.Query:
     if isinstance(node, p.Nothing):
         return tantivy.Query.empty_query()
     if isinstance(node, p.All):
-        clauses = [(_MUST, to_query(c, schema)) for c in node.children]
+        clauses = [(_MUST, to_query(c, schema, expand)) for c in node.children]
         if not clauses:
             clauses.append((_MUST, tantivy.Query.all_query()))
-        clauses += [(_NOT, to_query(c, schema)) for c in node.excluded]
+        clauses += [(_NOT, to_query(c, schema, expand)) for c in node.excluded]
         return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
-    children = [to_query(c, schema) for c in node.children]
+    children = [to_query(c, schema, expand) for c in node.children]
     if len(children) == 1:
         return children[0]
     return tantivy.Query.boolean_query([(_SHOULD, c) for c in children])
 
 
-def with_filter(query: tantivy.Query, flt: p.Plan | None, schema: tantivy.Schema) -> tantivy.Query:
+def with_filter(
+    query: tantivy.Query, flt: p.Plan | None, schema: tantivy.Schema, expand: Expand
+) -> tantivy.Query:
     """The query restricted by a filter that does not change the scores."""
     if flt is None:
         return query
-    restriction = tantivy.Query.const_score_query(to_query(flt, schema), 0.0)
+    restriction = tantivy.Query.const_score_query(to_query(flt, schema, expand), 0.0)
     return tantivy.Query.boolean_query([(_MUST, query), (_MUST, restriction)])

@@ -8,7 +8,7 @@ from typing import Any
 import tantivy
 
 from recueil.index.engine import EngineResult
-from recueil.index.plan import Plan
+from recueil.index.plan import MAX_ID, Plan, literal_prefix, pattern_regex
 from recueil.index.tantivy_engine.query import to_query, with_filter
 from recueil.index.tantivy_engine.schema import INTEGER_FIELDS, stored
 
@@ -34,6 +34,11 @@ class TantivySearcher:
         for term, _ in self._searcher.terms_with_prefix(field, prefix):
             yield term
 
+    def _expand(self, field: str, pattern: str) -> list[str]:
+        """Terms of a field matching a pattern, listed in Python."""
+        regex = pattern_regex(pattern)
+        return [t for t in self.terms(field, literal_prefix(pattern)) if regex.fullmatch(t)]
+
     def doc_frequency(self, field: str, term: str) -> int:
         value: Any = int(term) if field in INTEGER_FIELDS else term
         return int(self._searcher.doc_freq(field, value))
@@ -42,6 +47,8 @@ class TantivySearcher:
         return int(self._searcher.num_docs)
 
     def stored(self, doc_id: int) -> dict[str, Any] | None:
+        if not 0 <= doc_id < MAX_ID:
+            return None
         query = tantivy.Query.term_query(self._schema, "id", doc_id)
         hits = self._searcher.search(query, limit=1).hits
         return stored(self._searcher.doc(hits[0][1])) if hits else None
@@ -56,7 +63,9 @@ class TantivySearcher:
         limit: int | None,
         facets: bool,
     ) -> EngineResult:
-        query = with_filter(to_query(plan, self._schema), filter, self._schema)
+        query = with_filter(
+            to_query(plan, self._schema, self._expand), filter, self._schema, self._expand
+        )
         size = limit if limit is not None else max(1, self.document_count())
         options: dict[str, Any] = {}
         if sort in _SORTS:
