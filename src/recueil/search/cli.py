@@ -1,6 +1,6 @@
 """`recueil search` and `recueil similar`.
 
-Starts fast: the index (whoosh) is imported inside the commands, and nothing
+Starts fast: the index (and its engine) is imported inside the commands, and nothing
 here or below imports spaCy.
 """
 
