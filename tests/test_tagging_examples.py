@@ -219,3 +219,16 @@ def test_long_documents_are_chunked_and_scored_as_a_whole(fr_analyser: Any) -> N
         )
     )
     assert "culture-sport" in short.themes
+
+
+def test_sentence_openers_are_not_entities(fr_analyser: Any) -> None:
+    # The model tags these bulleted verbs as PER/ORG ("Garantir" VERB, "Faire" AUX).
+    text = (
+        "Objectifs\n• Associer les entreprises du territoire.\n"
+        "• Garantir à chaque élève un stage de qualité.\n"
+        "• Lutter contre l'autocensure.\n• Faire découvrir les métiers.\n"
+        "Partenaires\nCollèges de Creil, CIO, Onisep."
+    )
+    found = {e.text for e in fr_analyser.analyse_one(AnalysisInput("", text)).entities}
+    assert {"CIO", "Onisep"} <= found
+    assert not {"Garantir", "Faire", "Lutter"} & found

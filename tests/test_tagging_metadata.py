@@ -129,6 +129,9 @@ def test_doc_type_cues(
         ("PER", "X", True),
         ("MISC", "Les Cités Éducatives Des Hauts De France Réunies", True),
         ("ORG", "12/06", True),
+        ("MISC", "h 00 - Restitution", True),
+        ("PER", "Jeudi 2", True),
+        ("LOC", "Saint-Quentin", False),
     ],
 )
 def test_entity_noise_filter(label: str, text: str, noise: bool) -> None:

@@ -18,6 +18,16 @@ LABELS = ("PER", "ORG", "LOC", "MISC")
 MAX_ENTITIES = 100
 MAX_WORDS = 8
 _STRIP = " \t\n\r-–—•·*_:;,.!?()[]{}\"'«»/|"
+# One-word "entities" the model tags on these parts of speech are sentence
+# openers, not names: "Construire", "Garantir", "Deuxième", "AVANT".
+NOT_NAME_POS = frozenset(
+    {"VERB", "AUX", "ADJ", "ADV", "ADP", "DET", "NUM", "PRON", "CCONJ", "SCONJ"}
+)
+# Times and weekday fragments of programmes: "h 00 - Restitution", "Jeudi 2".
+_SCHEDULE = re.compile(
+    r"(?:^|\s)h\s*\d{2}\b|\b\d{1,2}\s*h\b|^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+    re.I,
+)
 _GARBAGE = re.compile(r"\(cid:\d+\)|https?://|www\.|@|\.(?:pdf|docx?|html?)\b|\d{2}[/.]\d{2}", re.I)
 # Words that start lines of our documents and that the model takes for names.
 NOISE_WORDS = {
@@ -121,7 +131,7 @@ def is_noise(label: str, text: str) -> bool:
     """True for spans that are not worth keeping as entities."""
     if label not in LABELS or len(text) < 2 or len(text) > 120:
         return True
-    if _GARBAGE.search(text):
+    if _GARBAGE.search(text) or _SCHEDULE.search(text):
         return True
     words = text.split()
     if len(words) > MAX_WORDS:
