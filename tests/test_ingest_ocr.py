@@ -114,6 +114,8 @@ def test_stamp_only_scan_is_ocred(settings: Settings, tmp_path: Path) -> None:
     text = doc.text  # type: ignore[union-attr]
     assert read_back("Procès-verbal", text) and read_back("rencontre", text)
     assert read_back("Roubaix", text)
+    # The title comes from the scanned page, not from the stamp.
+    assert "Reçu" not in doc.title and read_back("Procès-verbal", doc.title)  # type: ignore[union-attr]
 
 
 @needs_tesseract

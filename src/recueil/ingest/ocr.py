@@ -25,6 +25,7 @@ import math
 import os
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from typing import Any
 from recueil.errors import NeedsOcrError, OcrError, PageTooLargeError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
+from recueil.ingest.pdfmeta import meaningful_title
 from recueil.ingest.quality import garbage_ratio, letter_count, word_counts
 
 log = logging.getLogger(__name__)
@@ -231,6 +233,7 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
             return document
         raise
     by_number = {page.number: page for page in document.pages}
+    layer = by_number[1].text if 1 in by_number else ""  # a scan's text layer: a stamp at best
     for ocr in read:
         # Page by page: the running-line removal of text layers compares lines
         # across pages, which OCR noise defeats and near-identical scans would empty.
@@ -239,8 +242,32 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
         page.origin = "ocr"
         page.garbage_ratio = round(garbage_ratio(ocr.text), 4)
         page.needs_ocr = False
+    if 1 in by_number and by_number[1].origin == "ocr":
+        _title_from_ocr(document, path, by_number[1].text, layer)
     _refresh_figures(document)
     return document
+
+
+def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, stamp: str) -> None:
+    """A scan's title: its metadata title if meaningful, else the first line read by OCR
+    (the text layer of a scan is at best a stamp such as "Reçu le 12/03/2021")."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    stated = [
+        v for ns, k, v in document.metadata if (ns, k) in (("pdf", "Title"), ("xmp", "dc:title"))
+    ]
+    if any(meaningful_title(value, stem) for value in stated):
+        return
+    stamped = {" ".join(ln.split()).casefold() for ln in stamp.split("\n")}
+    line = next(
+        (
+            ln.strip()
+            for ln in first_page.split("\n")
+            if letter_count(ln) >= 4 and " ".join(ln.split()).casefold() not in stamped
+        ),
+        None,
+    )
+    if line:
+        document.title = line[:200]
 
 
 def _refresh_figures(document: ExtractedDocument) -> None:
