@@ -45,10 +45,10 @@ from recueil.ingest.outcomes import (
 from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments
 from recueil.ingest.store import (
     content_sha256,
-    fill_document,
-    find_by_external_id,
     find_by_sha,
     record_item,
+    store_extracted,
+    stored_meanwhile,
 )
 from recueil.ingest.work import Processed, process_file, process_in_order
 
@@ -296,72 +296,38 @@ class IngestPipeline:
                 doc_sha = content_sha256(extracted)
                 size = None
             with self.catalogue.transaction() as session:
-                document = (
-                    find_by_external_id(session, extracted.external_id)
-                    if extracted.external_id
-                    else None
+                stored = store_extracted(
+                    session,
+                    extracted,
+                    path=item.path,
+                    source=source,
+                    sha256=doc_sha,
+                    original_path=original,
+                    size_bytes=size,
                 )
-                if extracted.deleted:
-                    if document is None:
-                        return self._finish(
-                            run_id,
-                            source,
-                            "skipped",
-                            started,
-                            message="deleted record not in the catalogue",
-                        )
-                    doc_id = document.id
-                    session.delete(document)
-                    record_item(
-                        session,
-                        run_id=run_id,
-                        source=source,
-                        outcome="deleted",
-                        message=f"record deleted at the source; document {doc_id} removed",
-                        duration_s=time.perf_counter() - started,
-                    )
+                doc_id = stored.document_id
+                if doc_id is None:  # a deleted record that was never here
+                    return self._finish(run_id, source, "skipped", started, message=stored.message)
+                outcome, message = stored.outcome, stored.message
+                if stored.document is not None and analysis is not None and self._tagging:
+                    self._tagging.apply(session, stored.document, analysis, run_id)
+                if outcome != "duplicate":
                     self._pending_index.append(doc_id)
-                    return ItemReport(
-                        source, "deleted", doc_id, duration_s=time.perf_counter() - started
-                    )
-                if document is not None and document.sha256 == doc_sha:
-                    outcome, message = "duplicate", f"unchanged; document {document.id}"
-                elif document is None and (same := find_by_sha(session, doc_sha)) is not None:
-                    document, outcome, message = (
-                        same,
-                        "duplicate",
-                        f"same content as document {same.id}",
-                    )
-                else:
-                    outcome = "updated" if document is not None else "added"
-                    message = None
-                    if document is None:
-                        document = Document(source=source, kind=extracted.kind)
-                    fill_document(
-                        session,
-                        document,
-                        extracted,
-                        path=item.path,
-                        source=source,
-                        sha256=doc_sha,
-                        original_path=original,
-                        size_bytes=size,
-                    )
-                    if analysis is not None and self._tagging is not None:
-                        self._tagging.apply(session, document, analysis, run_id)
-                    self._pending_index.append(document.id)
                 record_item(
                     session,
                     run_id=run_id,
                     source=source,
                     outcome=outcome,
-                    sha256=doc_sha,
-                    document_id=document.id,
+                    sha256=None if outcome == "deleted" else doc_sha,
+                    document_id=None if outcome == "deleted" else doc_id,
                     message=message,
                     duration_s=time.perf_counter() - started,
-                    pages=len(extracted.pages),
+                    pages=None if outcome == "deleted" else len(extracted.pages),
                 )
-                doc_id = document.id
+            if outcome == "deleted":
+                return ItemReport(
+                    source, "deleted", doc_id, duration_s=time.perf_counter() - started
+                )
             if outcome != "duplicate" and extracted.attachments:
                 self._link_attachments(run_id, item, doc_id, extracted.attachments)
             return ItemReport(
@@ -389,10 +355,7 @@ class IngestPipeline:
         sha: str | None,
     ) -> ItemReport:
         with self.catalogue.session() as session:
-            same = find_by_sha(session, doc_sha)
-            if same is None and extracted.external_id:
-                same = find_by_external_id(session, extracted.external_id)
-            same_id = same.id if same is not None else None
+            same_id = stored_meanwhile(session, doc_sha, extracted.external_id)
         if same_id is None:  # a conflict on other rows: fail this input, not the batch
             error = CatalogueError(
                 f"{source}: a concurrent change of the catalogue refused this document",

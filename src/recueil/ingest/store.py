@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select
@@ -116,6 +117,68 @@ def fill_document(
             ],
         )
     session.expire(document, ["pages", "metadata_entries"])
+
+
+@dataclass(slots=True)
+class Stored:
+    """What storing one extracted document did, inside the caller's transaction."""
+
+    outcome: str  # added, updated, duplicate, deleted, skipped
+    document_id: int | None
+    message: str | None = None
+    document: Document | None = None  # the added or updated document
+
+
+def store_extracted(
+    session: Session,
+    extracted: ExtractedDocument,
+    *,
+    path: Path,
+    source: str,
+    sha256: str,
+    original_path: str | None,
+    size_bytes: int | None,
+) -> Stored:
+    """Add, update, delete or recognise as a duplicate one extracted document.
+
+    A record known by its external id is updated (or deleted when the source
+    deleted it); content already in the catalogue is a duplicate.
+    """
+    document = (
+        find_by_external_id(session, extracted.external_id) if extracted.external_id else None
+    )
+    if extracted.deleted:
+        if document is None:
+            return Stored("skipped", None, "deleted record not in the catalogue")
+        doc_id = document.id
+        session.delete(document)
+        return Stored("deleted", doc_id, f"record deleted at the source; document {doc_id} removed")
+    if document is not None and document.sha256 == sha256:
+        return Stored("duplicate", document.id, f"unchanged; document {document.id}")
+    if document is None and (same := find_by_sha(session, sha256)) is not None:
+        return Stored("duplicate", same.id, f"same content as document {same.id}")
+    outcome = "updated" if document is not None else "added"
+    if document is None:
+        document = Document(source=source, kind=extracted.kind)
+    fill_document(
+        session,
+        document,
+        extracted,
+        path=path,
+        source=source,
+        sha256=sha256,
+        original_path=original_path,
+        size_bytes=size_bytes,
+    )
+    return Stored(outcome, document.id, None, document)
+
+
+def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> int | None:
+    """The id of the document another process stored with this content or record id."""
+    same = find_by_sha(session, sha256)
+    if same is None and external_id:
+        same = find_by_external_id(session, external_id)
+    return same.id if same is not None else None
 
 
 def record_item(
