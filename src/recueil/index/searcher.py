@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from recueil.config import Settings
 from recueil.errors import NotFoundError, QueryError
 from recueil.index import french, store
-from recueil.index.engine import EngineSearcher
+from recueil.index.engine import Engine, EngineSearcher
 from recueil.index.passages import Highlighter, opening, passage
 from recueil.index.plan import All, Every, Match, Plan, Planner, filter_plan, near
 from recueil.index.schema import SPELLING_FIELD
@@ -62,9 +63,10 @@ class IndexSearcher:
     """An open view of the live index; use as a context manager."""
 
     def __init__(self, settings: Settings) -> None:
-        self.generation, engine = store.open_live(settings)
-        self.engine = engine.name
-        self._searcher: EngineSearcher = engine.searcher(self.generation)
+        def open_engine(generation: Path, engine: Engine) -> tuple[Path, str, EngineSearcher]:
+            return generation, engine.name, engine.searcher(generation)
+
+        self.generation, self.engine, self._searcher = store.read_live(settings, open_engine)
 
     def __enter__(self) -> IndexSearcher:
         return self

@@ -8,9 +8,10 @@ from recueil.index.types import IndexInfo
 
 
 def info(settings: Settings) -> IndexInfo:
-    generation, engine = store.open_live(settings)
+    generation, engine, (documents, deleted, segments) = store.read_live(
+        settings, lambda generation, engine: (generation, engine, engine.stats(generation))
+    )
     meta = store.read_meta(generation)
-    documents, deleted, segments = engine.stats(generation)
     return IndexInfo(
         path=str(settings.index_dir),
         generation=generation.name,

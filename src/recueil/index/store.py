@@ -17,13 +17,18 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from recueil.config import Settings
-from recueil.errors import IndexLockedError, IndexMissingError, IndexOutdatedError
+from recueil.errors import (
+    IndexLockedError,
+    IndexMissingError,
+    IndexOutdatedError,
+    SearchIndexError,
+)
 from recueil.index.engine import ENGINES, Engine, get_engine
 from recueil.index.french import ANALYZER_ID
 from recueil.index.schema import LANGUAGE, SCHEMA_VERSION
@@ -31,6 +36,8 @@ from recueil.index.schema import LANGUAGE, SCHEMA_VERSION
 POINTER = "CURRENT"
 META = "recueil-index.json"
 PREFIX = "gen-"
+READ_RETRIES = 3
+T = TypeVar("T")
 LOCK_WAIT = 5.0  # seconds a writer waits for another before giving up
 
 
@@ -83,6 +90,20 @@ def open_live(settings: Settings) -> tuple[Path, Engine]:
     if generation is None:
         raise IndexMissingError(f"there is no search index in {root}")
     return generation, get_engine(check_meta(read_meta(generation)))
+
+
+def read_live(settings: Settings, read: Callable[[Path, Engine], T]) -> T:
+    """``read(generation, engine)`` on the live generation, retried when a rebuild
+    swaps and removes it meanwhile (a reader never sees a half-gone index)."""
+    for _ in range(READ_RETRIES):
+        generation, engine = open_live(settings)
+        try:
+            return read(generation, engine)
+        except SearchIndexError:
+            if current_generation(settings.index_dir) == generation:
+                raise
+    generation, engine = open_live(settings)
+    return read(generation, engine)
 
 
 def new_generation(root: Path, engine: Engine) -> Path:

@@ -203,9 +203,10 @@ def sync(settings: Settings, catalogue: Catalogue) -> SyncReport:
 
 def pending(settings: Settings, catalogue: Catalogue) -> SyncReport:
     """What a sync would do, without writing."""
-    generation, engine = store.open_live(settings)
     with catalogue.session() as session:
-        added, updated, removed, unchanged = _differences(engine, generation, session)
+        added, updated, removed, unchanged = store.read_live(
+            settings, lambda generation, engine: _differences(engine, generation, session)
+        )
     return SyncReport(len(added), len(updated), len(removed), unchanged)
 
 
