@@ -17,6 +17,7 @@ from recueil import __version__
 from recueil.cli_common import AppContext, pass_app
 from recueil.config import resolve_settings
 from recueil.errors import RecueilError
+from recueil.safetext import visible
 
 log = logging.getLogger("recueil")
 
@@ -24,7 +25,11 @@ __all__ = ["AppContext", "cli", "main", "pass_app"]
 
 
 class RecueilGroup(click.Group):
-    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1."""
+    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1.
+
+    Messages may quote file names, titles or a server's words: their terminal
+    controls are shown as visible escapes, never sent raw.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,10 +38,20 @@ class RecueilGroup(click.Group):
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:
                 log.exception("details")
-            click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
+            click.echo(visible(f"Error [{exc.code}]: {exc.message}"), err=True)
             if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
+                click.echo(visible(f"Hint: {exc.hint}"), err=True)
             ctx.exit(1)
+        except click.ClickException as exc:  # usage errors quote the arguments given
+            exc.message = visible(exc.message)  # type: ignore[misc]
+            raise
+
+
+class VisibleFormatter(logging.Formatter):
+    """Log lines on stderr with terminal controls made visible (logs quote file names)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 @click.group(cls=RecueilGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +99,8 @@ def cli(
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
     settings = resolve_settings(home, database_url, theme_file)
     app = AppContext(settings, verbose, quiet)
     ctx.obj = app

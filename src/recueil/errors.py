@@ -118,6 +118,16 @@ class RecordError(IngestError):
     hint = "The record is malformed or in an unreadable encoding; the other records of the file were kept."
 
 
+class AttachmentRefusedError(IngestError):
+    """A record points to a file outside the folders the user allowed; the notice is kept."""
+
+    code = "E111"
+    hint = (
+        "Records may only attach files inside their own folder or the --attachments folder; "
+        "copy the file there if it is legitimate and ingest the records again."
+    )
+
+
 class OcrError(IngestError):
     code = "E120"
     hint = "OCR failed on this document; check the scan quality or run with --ocr never."
@@ -200,6 +210,49 @@ class HarvestError(RecueilError):
     code = "E400"
     hint = (
         "Check the OAI-PMH address and the network; the next run resumes from the last good page."
+    )
+
+
+class HarvestLoopError(HarvestError):
+    """The server repeats a resumptionToken, or sends page after page without records."""
+
+    code = "E401"
+    hint = (
+        "The OAI-PMH server is looping; the pages before were kept. Report it to the "
+        "server's administrator; the next run starts again from the last complete harvest."
+    )
+
+
+class HarvestLimitError(HarvestError):
+    """The page cap or the overall deadline of a harvest was reached."""
+
+    code = "E402"
+    hint = (
+        "Raise --max-pages or --deadline if the server is legitimate; the pages before were "
+        "kept and the next run resumes from the next page."
+    )
+
+
+class ResponseTooLargeError(HarvestError):
+    code = "E403"
+    hint = "Raise --max-response-size (in MB) if the server's pages are legitimately this large."
+
+
+class HarvestAddressRefusedError(HarvestError):
+    """An address or a redirect outside http/https, or to another host than the endpoint's."""
+
+    code = "E404"
+    hint = (
+        "Harvest an http(s) address; allow a redirect to another host with "
+        "--allow-redirect-host HOST if you trust it."
+    )
+
+
+class ResponseTooSlowError(HarvestError):
+    code = "E405"
+    hint = (
+        "The server sends its answer too slowly; try later, or raise --request-timeout "
+        "(seconds); the next run resumes from the last good page."
     )
 
 

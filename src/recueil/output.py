@@ -1,6 +1,10 @@
 """One way to render data: --json, --nl (JSON lines), --csv, or a table.
 
-Data goes to stdout only; progress and logs go to stderr.
+Data goes to stdout only; progress and logs go to stderr. Human output (tables,
+key: value lines, messages through ``echo``) shows terminal controls and bidi
+characters as visible escapes; JSON keeps the exact text (escaped so that no
+raw control reaches a terminal); CSV neutralises spreadsheet formulas
+(``recueil.safetext``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
+
+from recueil.safetext import csv_cell, json_safe, visible, visible_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +58,12 @@ def json_default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=json_default))
+
+
+def echo(message: str, *, err: bool = False) -> None:
+    """A human message (documents' names and titles in it made visible)."""
+    click.echo(visible(message), err=err)
 
 
 def render_table(
@@ -60,8 +71,9 @@ def render_table(
 ) -> str:
     if not rows:
         return ""
-    cols = list(columns or rows[0].keys())
-    cells = [[_cell(row.get(c)).replace("\n", " ") for c in cols] for row in rows]
+    keys = list(columns or rows[0].keys())
+    cols = [visible_line(k) for k in keys]
+    cells = [[visible_line(_cell(row.get(k))) for k in keys] for row in rows]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
@@ -77,7 +89,7 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | N
     out = sys.stdout
     if fmt == "nl":
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
+            out.write(json_safe(json.dumps(row, ensure_ascii=False, default=json_default)) + "\n")
         return
     if fmt == "csv":
         writer: csv.DictWriter[str] | None = None
@@ -87,7 +99,7 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | N
                     out, fieldnames=list(columns or row.keys()), extrasaction="ignore"
                 )
                 writer.writeheader()
-            writer.writerow({k: _cell(row.get(k)) for k in writer.fieldnames})
+            writer.writerow({k: csv_cell(row.get(k), _cell(row.get(k))) for k in writer.fieldnames})
         return
     materialised = list(rows)
     if fmt == "json":
@@ -104,4 +116,4 @@ def emit_object(data: Mapping[str, Any], fmt: str) -> None:
         return
     width = max((len(k) for k in data), default=0)
     for key, value in data.items():
-        sys.stdout.write(f"{key.ljust(width)}  {_cell(value)}\n")
+        sys.stdout.write(f"{visible_line(key).ljust(width)}  {visible(_cell(value))}\n")

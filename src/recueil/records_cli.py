@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from recueil.cli_common import pass_app
-from recueil.output import emit_object
+from recueil.output import echo, emit_object
 
 PREFIXES = ("pmb_xml_unimarc", "oai_dc")
 EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
@@ -44,10 +44,54 @@ EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
 @click.option(
     "--no-index", is_flag=True, help="Do not update the index (`recueil index sync` later)."
 )
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Stop (E402) after this many pages; the next run resumes from there.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    default=6 * 3600.0,
+    show_default=True,
+    help="Stop (E402) after this many seconds in all, retries included.",
+)
+@click.option(
+    "--max-response-size",
+    "max_response_mb",
+    type=click.FloatRange(min=0.001),
+    default=100.0,
+    show_default=True,
+    help="Refuse (E403) a page larger than this, in MB.",
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0.1),
+    default=300.0,
+    show_default=True,
+    help="Longest time for one response, in seconds (a server trickling bytes is cut off).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Retries of a request that failed for a transient cause (5xx, timeout, reset).",
+)
+@click.option(
+    "--allow-redirect-host",
+    "redirect_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Follow redirects to this other host too (repeatable); default: same host only.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the harvest report as JSON.")
 @pass_app
 def harvest(
     app: Any,
+    /,
     url: str,
     set_spec: str | None,
     prefix: str,
@@ -56,8 +100,13 @@ def harvest(
     no_tag: bool,
     no_index: bool,
     as_json: bool,
+    **bounds: Any,
 ) -> None:
     """Harvest a PMB/COSOTER OAI-PMH endpoint into the catalogue (incremental).
+
+    A server that loops, sends too much or too slowly, or redirects elsewhere
+    stops the harvest with a coded error (E401-E405); the pages received before
+    are kept and ingested.
 
     \b
     Example:
@@ -66,18 +115,21 @@ def harvest(
     """
     from recueil.ingest.outcomes import IngestOptions
     from recueil.ingest.records.harvest import harvest as run_harvest
+    from recueil.ingest.records.oai import OaiClient
 
     options = IngestOptions(attachments_dir=attachments_dir, tag=not no_tag, index=not no_index)
+    client = OaiClient(url, *harvest_bounds(**bounds))
     report = run_harvest(
-        app.catalogue, url, prefix=prefix, set_spec=set_spec, from_=from_, options=options
-    )
+        app.catalogue, url, prefix=prefix, set_spec=set_spec, from_=from_, options=options,
+        client=client,
+    )  # fmt: skip
     if as_json:
         emit_object(report.as_dict(), "json")
     else:
         counts = ", ".join(
             f"{k}: {v}" for k, v in sorted((report.run.counts if report.run else {}).items())
         )
-        click.echo(
+        echo(
             f"{len(report.pages)} page(s), {report.records} record(s) harvested"
             f"{' since ' + report.from_ if report.from_ else ''}"
             f"{f', {report.retries} retried request(s)' if report.retries else ''}"
@@ -85,16 +137,36 @@ def harvest(
             err=True,
         )
         if report.run:
-            click.echo(
+            echo(
                 f"Run {report.run.run_id}: `recueil runs {report.run.run_id}` lists each record.",
                 err=True,
             )
     if report.error is not None:
-        click.echo(f"Error [{report.error.code}]: {report.error.message}", err=True)
-        click.echo(f"Hint: {report.error.hint}", err=True)
+        echo(f"Error [{report.error.code}]: {report.error.message}", err=True)
+        echo(f"Hint: {report.error.hint}", err=True)
         sys.exit(1)
     if report.run and report.run.failed:
         sys.exit(1)
+
+
+def harvest_bounds(
+    max_pages: int,
+    deadline: float,
+    max_response_mb: float,
+    request_timeout: float,
+    retries: int,
+    redirect_hosts: tuple[str, ...],
+) -> tuple[Any, Any]:
+    """The harvest options as the client's retry policy and limits."""
+    from recueil.ingest.records.fetch import MB, HarvestLimits
+    from recueil.ingest.records.oai import RetryPolicy
+
+    limits = HarvestLimits(
+        max_pages=max_pages, deadline_s=deadline, max_response_bytes=int(max_response_mb * MB),
+        request_timeout_s=request_timeout,
+        redirect_hosts=frozenset(h.strip().lower() for h in redirect_hosts),
+    )  # fmt: skip
+    return RetryPolicy(attempts=retries + 1, timeout_s=min(60.0, request_timeout)), limits
 
 
 @click.command()

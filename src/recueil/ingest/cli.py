@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from recueil.cli_common import AppContext, pass_app
-from recueil.output import emit, emit_object, output_options
+from recueil.output import echo, emit, emit_object, output_options
 
 
 @click.command()
@@ -134,9 +134,9 @@ def ingest(
     else:
         emit(summary_rows(report), "table")
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts.items()))
-        click.echo(f"\nRun {report.run_id}: {counts} ({report.duration_s:.1f} s)", err=True)
+        echo(f"\nRun {report.run_id}: {counts} ({report.duration_s:.1f} s)", err=True)
         if report.index_error:
-            click.echo(f"Warning: the index was not updated: {report.index_error}", err=True)
+            echo(f"Warning: the index was not updated: {report.index_error}", err=True)
     if report.failed:
         sys.exit(1)
 

@@ -42,7 +42,8 @@ from recueil.ingest.outcomes import (
     Progress,
     RunReport,
 )
-from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments
+from recueil.ingest.records import attachments
+from recueil.ingest.runs import close_run, open_run, reopen_run
 from recueil.ingest.store import (
     content_sha256,
     find_by_sha,
@@ -93,6 +94,7 @@ class IngestPipeline:
         self._pending_index: list[int] = []
         self._index_error: str | None = None
         self._done: set[str] = set()
+        self._refusals: list[ItemReport] = []  # attachments refused, reported with their notice
 
     # -- run --------------------------------------------------------------
 
@@ -132,6 +134,8 @@ class IngestPipeline:
             ):
                 results = self._commit(run_id, item, prepared, processed)
                 report.items.extend(results)
+                report.items.extend(self._refusals)
+                self._refusals.clear()
                 if progress:
                     progress(item, results[-1] if results else None)
                 if len(self._pending_index) >= INDEX_BATCH:
@@ -329,7 +333,7 @@ class IngestPipeline:
                     source, "deleted", doc_id, duration_s=time.perf_counter() - started
                 )
             if outcome != "duplicate" and extracted.attachments:
-                self._link_attachments(run_id, item, doc_id, extracted.attachments)
+                self._link_attachments(run_id, item, source, doc_id, extracted.attachments)
             return ItemReport(
                 source,
                 outcome,
@@ -373,13 +377,17 @@ class IngestPipeline:
         )
 
     def _link_attachments(
-        self, run_id: int, item: Input, notice_id: int, names: Iterable[str]
+        self, run_id: int, item: Input, source: str, notice_id: int, names: Iterable[str]
     ) -> None:
-        """Ingest the PDFs a record points to (when available locally) and link them to it."""
-        folders = [item.path.parent]
-        if self.options.attachments_dir:
-            folders.append(self.options.attachments_dir)
-        for found in resolve_attachments(names, folders):
+        """Ingest the files a record points to inside the allowed folders; refuse the others."""
+        folders = attachments.allowed_folders(
+            item.path, self.options.attachments_dir, self.settings.home
+        )
+        for found in attachments.resolve_attachments(names, folders, item.path):
+            if isinstance(found, attachments.AttachmentRefusal):
+                refused, started = f"{source} -> {found.reference}", time.perf_counter()
+                self._refusals.append(self._fail(run_id, refused, found.error(), started))
+                continue
             attachment = Input(found, source_name(found))
             results = self._ingest_one(run_id, attachment)
             doc_ids = [r.document_id for r in results if r.document_id is not None]

@@ -16,6 +16,7 @@ from recueil.catalogue.models import IngestionItem, IngestionRun
 from recueil.errors import NotFoundError
 from recueil.ingest.discover import Input
 from recueil.ingest.outcomes import ItemReport, Progress, RunReport
+from recueil.safetext import visible_line
 
 OUTCOME_LABELS = {
     "added": "ajouté",
@@ -38,7 +39,7 @@ def progress_printer(total: int, enabled: bool) -> Iterator[Progress | None]:
     ) as bar:
 
         def advance(item: Input, result: ItemReport | None) -> None:
-            name = item.path.name
+            name = visible_line(item.path.name)
             bar.update(1, f"{name[:40]} {OUTCOME_LABELS.get(result.outcome, '') if result else ''}")
 
         yield advance

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -44,13 +42,3 @@ def close_run(session: Session, run_id: int, status: str) -> None:
     if run is not None:
         run.status = status
         run.finished_at = utcnow()
-
-
-def resolve_attachments(names: Iterable[str], folders: list[Path]) -> Iterator[Path]:
-    """The local files a record points to: absolute paths, or names in the given folders."""
-    for name in names:
-        candidate = Path(name)
-        paths = [candidate] if candidate.is_absolute() else [f / candidate.name for f in folders]
-        found = next((p for p in paths if p.is_file()), None)
-        if found is not None:
-            yield found

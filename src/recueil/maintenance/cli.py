@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from recueil.cli_common import AppContext, pass_app
-from recueil.output import emit, emit_object, output_options
+from recueil.output import echo, emit, emit_object, output_options
 
 
 @click.command()
@@ -40,7 +40,7 @@ def check(app: AppContext, repair: bool, no_checksums: bool, fmt: str) -> None:
         emit([p.as_row() for p in report.problems], fmt)
     if not app.quiet:
         for note in report.notes:
-            click.echo(f"Note: {note}", err=True)
+            echo(f"Note: {note}", err=True)
         repaired = sum(p.repaired for p in report.problems)
         click.echo(
             f"{report.documents} documents, {report.originals} originals: "

@@ -11,7 +11,7 @@ import sys
 import click
 
 from recueil.cli_common import AppContext, pass_app
-from recueil.output import emit, output_options
+from recueil.output import echo, emit, output_options
 
 SORT_CHOICES = ("relevance", "date", "oldest", "title")
 TABLE_LIMIT = 10
@@ -127,7 +127,7 @@ def search(
     if not app.quiet:
         click.echo(f"{result.total} documents", err=True)
         if outcome.suggestion:
-            click.echo(f"Vouliez-vous dire : « {outcome.suggestion} » ?", err=True)
+            echo(f"Vouliez-vous dire : « {outcome.suggestion} » ?", err=True)
 
 
 @click.command()

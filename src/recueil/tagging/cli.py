@@ -14,7 +14,7 @@ import click
 
 from recueil.cli_common import AppContext, pass_app
 from recueil.errors import NotFoundError, UnknownThemeError
-from recueil.output import emit, emit_object, output_options
+from recueil.output import echo, emit, emit_object, output_options
 from recueil.tagging.themes import ThemeSet, load_themes
 
 
@@ -26,7 +26,7 @@ def _check_codes(themes: ThemeSet, codes: tuple[str, ...] | list[str]) -> None:
 
 def _progress(app: AppContext, message: str) -> None:
     if not app.quiet:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 @click.command("themes")

@@ -35,7 +35,12 @@ def _is_url(value: str) -> bool:
 
 
 def attachment_names(fields: NoticeFields) -> list[str]:
-    """Local names of the files a record points to (the pipeline looks for them)."""
+    """The files a record points to, as written (the pipeline decides which may be read).
+
+    897$f names and 897$a / 856$u paths and ``file://`` URLs are kept as they are,
+    so that a reference outside the allowed folders is refused, not rewritten; an
+    http(s) link to a PDF gives its file name, looked for locally (never fetched).
+    """
     names: list[str] = []
 
     def add(value: str) -> None:
@@ -44,11 +49,14 @@ def attachment_names(fields: NoticeFields) -> list[str]:
 
     for name in fields.get("attachment", []):
         add(name)
-    for url in [*fields.get("attachment_url", []), *fields.get("url", [])]:
+    for url in fields.get("attachment_url", []):
+        if not _is_url(url):
+            add(url)
+        elif urlparse(url).path.lower().endswith(".pdf"):
+            add(PurePosixPath(unquote(urlparse(url).path)).name)
+    for url in fields.get("url", []):
         parsed = urlparse(url)
-        if parsed.scheme == "file":
-            add(unquote(parsed.path))
-        elif not parsed.scheme and url.lower().endswith(".pdf"):
+        if parsed.scheme.lower() == "file" or len(parsed.scheme) <= 1:  # a path, C:\\…
             add(url)
         elif _is_url(url) and parsed.path.lower().endswith(".pdf"):
             add(PurePosixPath(unquote(parsed.path)).name)

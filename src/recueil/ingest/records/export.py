@@ -21,6 +21,7 @@ from recueil.catalogue.queries import DocumentFilter
 from recueil.errors import ExportError
 from recueil.ingest.records.mapping import NoticeFields, parse_person
 from recueil.ingest.records.unimarc_out import document_fields, raw_fields, unimarc_record
+from recueil.safetext import csv_cell
 
 FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
 CSV_COLUMNS = (
@@ -136,7 +137,10 @@ def export_documents(
             if marc_writer is not None:
                 marc_writer.write(unimarc_record(fields, raw_fields(document)))
             elif csv_writer is not None:
-                csv_writer.writerow(flat_row(document, fields))
+                row = flat_row(document, fields)
+                csv_writer.writerow(
+                    {k: csv_cell(v, "" if v is None else str(v)) for k, v in row.items()}
+                )
             elif text is not None and fmt == "json":
                 entry = {"id": document.id, "external_id": document.external_id, "doc_type": document.doc_type,
                          "source": document.source, "fields": fields}  # fmt: skip

@@ -5,7 +5,10 @@ Each response page is saved under ``<home>/harvest/<endpoint>/<timestamp>-<n>.xm
 the ingestion pipeline: new records are added, changed ones updated (same id),
 deleted ones removed. ``HarvestState`` keeps, per endpoint, set and prefix, the
 date of the last complete harvest (the next run asks only for what changed
-since) or, after a failure, the resumptionToken of the next page.
+since) or, after a failure, the resumptionToken of the next page. The client
+bounds what a server can make recueil do (``HarvestLimits``: pages, deadline,
+page size, request time, redirects); whatever stops a harvest, the pages
+received before are kept and ingested.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from sqlalchemy import select
 
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import HarvestState
-from recueil.errors import HarvestError
+from recueil.errors import HarvestError, HarvestLoopError
 from recueil.ingest.outcomes import IngestOptions, RunReport
+from recueil.ingest.records.fetch import HarvestLimits
 from recueil.ingest.records.oai import OaiClient, OaiPage, ResumptionTokenExpired, format_from
 
 
@@ -110,11 +114,12 @@ def harvest(
     from_: str | None = None,
     options: IngestOptions | None = None,
     client: OaiClient | None = None,
+    limits: HarvestLimits | None = None,
 ) -> HarvestReport:
-    """Harvest ``url`` and ingest what changed; never raises for a network failure mid-way."""
+    """Harvest ``url`` and ingest what changed; never raises for a server failure mid-way."""
     from recueil.ingest.pipeline import ingest_paths
 
-    client = client or OaiClient(url)
+    client = client or OaiClient(url, limits=limits)
     set_key = set_spec or ""
     last_harvest, stored_token = _state(catalogue, url, set_key, prefix)
     token = stored_token if from_ is None else None
@@ -128,25 +133,28 @@ def harvest(
         since = from_ or last_harvest
         since = format_from(since, client.granularity()) if since and not token else since
         try:
-            pages = client.list_records(prefix, set_spec, since, token)
+            pages = client.list_records(prefix, set_spec, since, token, folder)
             first = next(pages)
         except ResumptionTokenExpired:
             report.resumed = False
-            pages = client.list_records(prefix, set_spec, since if not token else None)
+            pages = client.list_records(
+                prefix, set_spec, since if not token else None, None, folder
+            )
             first = next(pages)
         # The next incremental run starts at the server's date of the first response.
         started = first.response_date or started
         for number, page in enumerate(_chain(first, pages), 1):
-            path = folder / f"{stamp}-{number:04d}.xml"
-            path.write_bytes(page.data)
+            path = page.path.replace(folder / f"{stamp}-{number:04d}.xml")
             report.pages.append(path)
             report.records += page.records
             next_token = page.token
         report.complete = True
     except HarvestError as exc:
         report.error = exc
+        if isinstance(exc, HarvestLoopError):  # resuming on a looping token would loop again
+            next_token = None
     report.retries = client.retries
-    if report.pages and any(_has_records(p) for p in report.pages):
+    if report.records:
         report.run = ingest_paths(
             catalogue, [str(p) for p in report.pages], options or IngestOptions()
         )
@@ -161,8 +169,3 @@ def harvest(
 def _chain(first: OaiPage, rest: Iterator[OaiPage]) -> Iterator[OaiPage]:
     yield first
     yield from rest
-
-
-def _has_records(path: Path) -> bool:
-    data = path.read_bytes()
-    return b"<header" in data or b":header" in data
