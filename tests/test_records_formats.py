@@ -142,16 +142,19 @@ def test_broken_records_fail_alone(settings: Settings) -> None:
     assert [type(d).__name__ for d in found] == [
         "ExtractedDocument",
         "RecordFailure",
-        "RecordFailure",
+        "ExtractedDocument",
         "ExtractedDocument",
     ]
     structure, encoding = found[1], found[2]
-    assert isinstance(structure, RecordFailure) and isinstance(encoding, RecordFailure)
+    assert isinstance(structure, RecordFailure) and isinstance(encoding, ExtractedDocument)
     assert isinstance(structure.error, RecordError) and structure.error.code == "E110"
     assert "broken ISO 2709 structure" in structure.error.message
+    assert "mixed-broken.mrc" in structure.error.message
+    # Declared UTF-8 but written in Windows-1252: kept, read in the set that fits, warned.
     assert encoding.part == "#3 (1202)"
-    assert "200$a is not valid UTF-8" in encoding.error.message
-    assert "mixed-broken.mrc" in encoding.error.message
+    (warning,) = [value for ns, _, value in encoding.metadata if ns == "warning"]
+    assert warning.startswith("fields 200$a, 200$e, 210$c")
+    assert warning.endswith("read as Windows-1252, not UTF-8 as the record declares")
 
 
 def test_marcxml_records_and_a_bad_field(settings: Settings) -> None:
@@ -182,13 +185,14 @@ def test_pmb_xml_same_mapping_as_iso2709(settings: Settings) -> None:
 
 def test_pmb_xml_with_a_record_in_another_encoding(settings: Settings) -> None:
     found = extract(DATA / "pmb-bad-encoding.xml", settings)
-    assert [type(d).__name__ for d in found] == [
-        "ExtractedDocument",
-        "RecordFailure",
-        "ExtractedDocument",
-    ]
-    assert isinstance(found[1], RecordFailure) and found[1].part == "#2 (4102)"
-    assert "another encoding" in found[1].error.message
+    assert [type(d).__name__ for d in found] == ["ExtractedDocument"] * 3
+    assert isinstance(found[1], ExtractedDocument) and found[1].part == "#2 (4102)"
+    assert found[1].title == "Crèche AVIP à Maubeuge"
+    assert (
+        "warning",
+        "charset",
+        "bytes that are not UTF-8 read as Windows-1252 (the file declares UTF-8)",
+    ) in found[1].metadata
     assert (
         isinstance(found[2], ExtractedDocument)
         and found[2].title == "Ludothèque itinérante à Soissons"

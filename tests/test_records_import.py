@@ -89,11 +89,16 @@ def test_changed_record_is_updated_in_place(
 def test_bad_records_fail_one_by_one(run_cli: Any, catalogue: Catalogue) -> None:
     code, report = ingest(run_cli, str(DATA / "mixed-broken.mrc"))
     assert code == 1
-    assert report["counts"] == {"added": 2, "failed": 2}
+    # The broken structure fails alone; the record in another encoding is kept, with a warning.
+    assert report["counts"] == {"added": 3, "failed": 1}
     failed = [i for i in report["items"] if i["outcome"] == "failed"]
-    assert {i["error_code"] for i in failed} == {"E110"}
-    assert any("not valid UTF-8" in i["message"] for i in failed)
-    assert sorted(notices(catalogue)) == ["unimarc:1201", "unimarc:1204"]
+    assert [i["error_code"] for i in failed] == ["E110"]
+    assert "broken ISO 2709 structure" in failed[0]["message"]
+    kept = next(i for i in report["items"] if i["source"].endswith("#3 (1202)"))
+    assert kept["outcome"] == "added"
+    assert kept["message"].startswith("fields 200$a, 200$e, 210$c")
+    assert kept["message"].endswith("read as Windows-1252, not UTF-8 as the record declares")
+    assert sorted(notices(catalogue)) == ["unimarc:1201", "unimarc:1202", "unimarc:1204"]
 
 
 def test_attached_pdf_is_ingested_and_linked(

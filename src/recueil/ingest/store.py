@@ -170,7 +170,8 @@ def store_extracted(
         original_path=original_path,
         size_bytes=size_bytes,
     )
-    return Stored(outcome, document.id, None, document)
+    warnings = [value for namespace, _, value in extracted.metadata if namespace == "warning"]
+    return Stored(outcome, document.id, "; ".join(warnings) or None, document)
 
 
 def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> int | None:

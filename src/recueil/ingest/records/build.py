@@ -115,6 +115,7 @@ def to_extracted(record: AnyRecord, position: int, mime_type: str) -> ExtractedD
     metadata = raw_metadata(record) + _header_metadata(record.header)
     if isinstance(record, RawRecord):
         metadata.append(("record", "format", record.format))
+        metadata.extend(("warning", "charset", warning) for warning in record.warnings)
     metadata.extend((NAMESPACE, key, value) for key, values in fields.items() for value in values)
     urls = [u for u in fields.get("url", []) if _is_url(u)]
     return ExtractedDocument(

@@ -3,19 +3,40 @@
 UNIMARC declares its character sets in 100$a positions 26-29 ("50  " is
 Unicode/UTF-8, "01"/"02"/"03" are the ISO 646 + ISO 5426 Latin sets of older
 exports); MARC 21 declares UTF-8 with leader position 9 = "a" and otherwise
-means MARC-8, which pymarc decodes. A record whose bytes do not fit its
-declared set is refused with the field named, never silently garbled.
+means MARC-8, which pymarc decodes.
+
+Real catalogues are not that clean: a record declaring ISO 5426 often holds
+some fields in Windows-1252 or UTF-8 (PMB adds them). ``decode_field`` reads
+each value in the declared set first, then UTF-8, then Windows-1252 (Latin-1
+for the five bytes Windows-1252 leaves undefined), taking the first reading
+that is plausible text, and says which set it used so that the record keeps a
+warning naming the field. A reading is implausible when a combining accent is
+left without a letter to carry it, or when a letter the decoding produced
+turns a word's case inside it ("CitØ" is "Cité" in Windows-1252 read as ISO
+5426). UTF-8 text that is itself mojibake ("SociÃ©tÃ©") is repaired with ftfy.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import unicodedata
 
+import ftfy
 from pymarc.marc8 import marc8_to_unicode
 
 UTF8 = "utf-8"
 ISO5426 = "iso5426"
 MARC8 = "marc-8"
+CP1252 = "windows-1252"
+REPAIRED = "utf-8-repaired"  # valid UTF-8 holding mojibake, repaired
+NAMES = {
+    UTF8: "UTF-8",
+    ISO5426: "ISO 5426",
+    MARC8: "MARC-8",
+    CP1252: "Windows-1252",
+    REPAIRED: "UTF-8 with mojibake repaired",
+}
 
 # ISO 5426 non-spacing diacritics: they precede the letter they modify.
 _ISO5426_COMBINING = {
@@ -119,6 +140,94 @@ def decode(data: bytes, charset: str) -> str:
     if charset == ISO5426:
         return decode_iso5426(data)
     return decode_marc8(data)
+
+
+def decode_cp1252(data: bytes) -> str:
+    """Windows-1252, with the bytes it leaves undefined read as Latin-1 (never fails)."""
+    text = "".join(
+        chunk.decode("cp1252") if index % 2 == 0 else chunk.decode("latin-1")
+        for index, chunk in enumerate(_CP1252_UNDEFINED.split(data))
+    )
+    return unicodedata.normalize("NFC", text)
+
+
+_CP1252_UNDEFINED = re.compile(rb"([\x81\x8d\x8f\x90\x9d]+)")
+
+
+def _cp1252_for_bad_utf8(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return decode_cp1252(error.object[error.start : error.end]), error.end
+
+
+codecs.register_error("recueil-cp1252", _cp1252_for_bad_utf8)
+
+
+def decode_utf8_or_cp1252(data: bytes) -> str:
+    """UTF-8 where the bytes are UTF-8, Windows-1252 for the bytes that are not."""
+    return unicodedata.normalize("NFC", data.decode("utf-8", "recueil-cp1252"))
+
+
+def oddities(text: str) -> int:
+    """How many characters of a reading look wrong for a Western European catalogue.
+
+    Counted: an accent left without a letter to carry it; a non-ASCII capital
+    inside a lower-case word ("CitØ"); a character Windows-1252 cannot write
+    ("Saint-ẗienne", where ISO 5426 read the "É" of Windows-1252 as a
+    diaeresis). The repertoire comes from the codec, not from a table of ours.
+    """
+    count = 0
+    previous = ""
+    for char in text:
+        if unicodedata.combining(char):
+            count += 1
+        elif ord(char) > 0x7F:
+            if char.isupper() and previous.islower():
+                count += 1
+            try:
+                char.encode("cp1252")
+            except UnicodeEncodeError:
+                count += 1
+        previous = char
+    return count
+
+
+def decode_field(data: bytes, declared: str) -> tuple[str, str]:
+    """The text of one value and the set it was read in: the declared one when it fits.
+
+    The declared reading is kept when it decodes and has no ``oddities``; else a
+    valid UTF-8 reading wins (ftfy repairs mojibake in it); else the Windows-1252
+    reading, unless the declared reading has no more oddities than it.
+    """
+    if data.isascii():
+        return data.decode("ascii"), declared
+    try:
+        text: str | None = decode(data, declared)
+    except CharsetError:
+        text = None
+    if text is not None and (declared == UTF8 or oddities(text) == 0):
+        return _checked_utf8(text) if declared == UTF8 else (text, declared)
+    if declared != UTF8:
+        try:
+            return _checked_utf8(decode(data, UTF8))
+        except CharsetError:
+            pass
+    fallback = decode_cp1252(data)
+    if text is not None and oddities(text) <= oddities(fallback):
+        return text, declared
+    return fallback, CP1252
+
+
+def _checked_utf8(text: str) -> tuple[str, str]:
+    repaired = _repair_mojibake(text)
+    return repaired, UTF8 if repaired == text else REPAIRED
+
+
+def _repair_mojibake(text: str) -> str:
+    """UTF-8 read as Windows-1252 and encoded again ("Ã©" for "é"): ftfy undoes it."""
+    if not ftfy.badness.is_bad(text):
+        return text
+    return unicodedata.normalize("NFC", ftfy.fix_encoding(text))
 
 
 def declared_charset(leader: str, field_100a: bytes | None) -> str | None:

@@ -80,7 +80,11 @@ def _raw_fields(
 
 
 def parse_record(chunk: bytes) -> RawRecord:
-    """Parse one ISO 2709 record; raise RecordError saying what is wrong."""
+    """Parse one ISO 2709 record; raise RecordError only when its structure is broken.
+
+    Values that do not read in the declared character set are read in another
+    (``charset.decode_field``) and the record keeps a warning naming the fields.
+    """
     try:
         record = Record(data=chunk, to_unicode=False)
     except Exception as exc:  # pymarc signals structure errors with its own exception types
@@ -91,34 +95,40 @@ def parse_record(chunk: bytes) -> RawRecord:
     field_100a = next(
         (v for tag, _, _, subs, _ in raw if tag == "100" for c, v in subs if c == "a"), None
     )
+    warnings: list[str] = []
     try:
         encoding = charset.declared_charset(leader, field_100a)
     except charset.CharsetError as exc:
-        raise RecordError(str(exc)) from exc
+        warnings.append(f"{exc}; read as UTF-8 or Windows-1252")
+        encoding = None
     values = [
         v
         for _, _, _, subs, data in raw
         for v in ([data] if data is not None else [s for _, s in subs])
     ]
     encoding = encoding or charset.guess_charset(values)
+    read_as: dict[str, list[str]] = {}  # character set -> fields read in it, not declared
     fields = []
     for tag, ind1, ind2, subs, data in raw:
-        try:
-            if data is not None:
-                fields.append(RawField(tag, data=charset.decode(data, encoding)))
-                continue
-            decoded = []
-            for code, value in subs:
-                location = f"{tag}${code}"
-                decoded.append((code, charset.decode(value, encoding)))
-            fields.append(RawField(tag, ind1, ind2, decoded))
-        except charset.CharsetError as exc:
-            where = tag if data is not None else location
-            raise RecordError(
-                f"field {where} is not valid {encoding.upper()} ({exc}); "
-                "the record is in another encoding than it declares"
-            ) from exc
-    return RawRecord(leader=leader, fields=fields, format="iso2709")
+        if data is not None:
+            text, used = charset.decode_field(data, encoding)
+            fields.append(RawField(tag, data=text))
+            if used != encoding:
+                read_as.setdefault(used, []).append(tag)
+            continue
+        decoded = []
+        for code, value in subs:
+            text, used = charset.decode_field(value, encoding)
+            decoded.append((code, text))
+            if used != encoding:
+                read_as.setdefault(used, []).append(f"{tag}${code}")
+        fields.append(RawField(tag, ind1, ind2, decoded))
+    warnings.extend(
+        f"field{'s' if len(where) > 1 else ''} {', '.join(dict.fromkeys(where))} read as "
+        f"{charset.NAMES[used]}, not {charset.NAMES[encoding]} as the record declares"
+        for used, where in read_as.items()
+    )
+    return RawRecord(leader=leader, fields=fields, format="iso2709", warnings=warnings)
 
 
 def read_iso2709(data: bytes) -> Iterator[tuple[int, str | None, RawRecord | RecordError]]:

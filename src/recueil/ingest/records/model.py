@@ -44,6 +44,7 @@ class RawRecord:
     fields: list[RawField] = field(default_factory=list)
     header: OaiHeader | None = None
     format: str = "iso2709"  # iso2709, marcxml, pmb-xml
+    warnings: list[str] = field(default_factory=list)  # e.g. fields read in another charset
 
     def get_fields(self, *tags: str) -> list[RawField]:
         return [f for f in self.fields if f.tag in tags]

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from recueil.errors import MalformedFileError, RecordError
+from recueil.ingest.records.charset import decode_utf8_or_cp1252
 from recueil.ingest.records.model import (
     AnyRecord,
     DcRecord,
@@ -233,6 +234,9 @@ def _fallback(data: bytes) -> Iterator[Parsed]:
                 f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + cleaned
             )
         except ET.ParseError as exc:
+            if (misencoded := _read_as_cp1252(cleaned, encoding, oai)) is not None:
+                yield misencoded
+                continue
             ident = re.search(rb'(?:tag="001"|c="001")>\s*([^<\s]+)', chunk)
             reason = (
                 "bytes in another encoding than the file declares"
@@ -245,6 +249,28 @@ def _fallback(data: bytes) -> Iterator[Parsed]:
             )
             continue
         yield _parse_one(element, oai=oai)
+
+
+def _read_as_cp1252(chunk: bytes, declared: str, oai: bool) -> Parsed | None:
+    """A UTF-8 file's record holding Windows-1252 bytes, read as such (with a warning)."""
+    if declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    try:
+        chunk.decode("utf-8")
+        return None  # the bytes are UTF-8: the record is broken otherwise
+    except UnicodeDecodeError:
+        pass
+    text = '<?xml version="1.0" encoding="utf-8"?>' + decode_utf8_or_cp1252(chunk)
+    try:
+        element = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError:
+        return None
+    result, hint = _parse_one(element, oai)
+    if isinstance(result, RawRecord):
+        result.warnings.append(
+            "bytes that are not UTF-8 read as Windows-1252 (the file declares UTF-8)"
+        )
+    return result, hint
 
 
 def read_xml_records(data: bytes) -> Iterator[Parsed]:
