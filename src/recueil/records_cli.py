@@ -118,7 +118,8 @@ def harvest(
     from recueil.ingest.records.oai import OaiClient
 
     options = IngestOptions(attachments_dir=attachments_dir, tag=not no_tag, index=not no_index)
-    client = OaiClient(url, *harvest_bounds(**bounds))
+    policy, limits = harvest_bounds(**bounds)
+    client = OaiClient(url, policy=policy, limits=limits)
     report = run_harvest(
         app.catalogue, url, prefix=prefix, set_spec=set_spec, from_=from_, options=options,
         client=client,
