@@ -46,7 +46,8 @@ def field_100a(charset_code: str) -> str:
 
 
 def _latin1(value: Value) -> str:
-    return value.decode("latin-1") if isinstance(value, bytes) else value
+    """The value's bytes (``str`` is written in UTF-8) as pymarc's Latin-1 writer needs them."""
+    return (value if isinstance(value, bytes) else value.encode("utf-8")).decode("latin-1")
 
 
 def unimarc_record(
