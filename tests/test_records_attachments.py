@@ -69,6 +69,8 @@ def test_references_are_resolved_only_inside_the_allowed_folders(
         layout["records"] / "rapport-lens.pdf"
     )
     assert resolve_reference("absent.pdf", folders) is None
+    assert resolve_reference("bilan:2022.pdf", folders) is None  # a colon is not a scheme
+    assert isinstance(resolve_reference("file:/etc/passwd", folders), AttachmentRefusal)
     assert isinstance(resolve_reference("export.mrc", folders, records_file), AttachmentRefusal)
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from recueil.cli_common import pass_app
 from recueil.output import echo, emit_object
+
+if TYPE_CHECKING:
+    from recueil.ingest.records.fetch import HarvestLimits
+    from recueil.ingest.records.oai import RetryPolicy
 
 PREFIXES = ("pmb_xml_unimarc", "oai_dc")
 EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
@@ -157,7 +161,7 @@ def harvest_bounds(
     request_timeout: float,
     retries: int,
     redirect_hosts: tuple[str, ...],
-) -> tuple[Any, Any]:
+) -> tuple[RetryPolicy, HarvestLimits]:
     """The harvest options as the client's retry policy and limits."""
     from recueil.ingest.records.fetch import MB, HarvestLimits
     from recueil.ingest.records.oai import RetryPolicy

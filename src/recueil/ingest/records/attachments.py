@@ -56,6 +56,8 @@ def _relative_reference(reference: str) -> PurePosixPath | AttachmentRefusal:
     """The path part of a reference, relative to an allowed folder, or why not."""
     parsed = urlparse(reference)
     scheme = parsed.scheme.lower()
+    if "://" not in reference and scheme not in ("file", "data"):
+        scheme = ""  # "rapport:2022.pdf" is a file name, "C:\\x" a Windows path
     if scheme in ("http", "https"):
         name = PurePosixPath(unquote(parsed.path)).name
         if not name or name in (".", ".."):
