@@ -118,6 +118,7 @@ def to_extracted(record: AnyRecord, position: int, mime_type: str) -> ExtractedD
         metadata.extend(("warning", "charset", warning) for warning in record.warnings)
     metadata.extend((NAMESPACE, key, value) for key, values in fields.items() for value in values)
     urls = [u for u in fields.get("url", []) if _is_url(u)]
+    warnings = list(record.warnings) if isinstance(record, RawRecord) else []
     return ExtractedDocument(
         kind=KIND,
         mime_type=mime_type,
@@ -131,4 +132,5 @@ def to_extracted(record: AnyRecord, position: int, mime_type: str) -> ExtractedD
         attachments=attachment_names(fields),
         part=part_label(position, record_id),
         text_origin="record",
+        warnings=warnings,
     )
