@@ -42,7 +42,7 @@ EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
     "--attachments",
     "attachments_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder holding the PDFs that records point to.",
+    help="Folder holding the PDFs that records point to (the only place they may come from).",
 )
 @click.option("--no-tag", is_flag=True, help="Do not run theme tagging (`recueil retag` later).")
 @click.option(
