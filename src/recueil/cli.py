@@ -123,7 +123,7 @@ def cli(
 ) -> None:
     """recueil: catalogue, tag and search the documents of the Cités éducatives.
 
-    The options above also work after the command (recueil ingest corpus/ --quiet).
+    The global options below also work after the command: recueil ingest corpus/ --quiet.
 
     \b
     Example:
