@@ -58,7 +58,9 @@ def render() -> str:
     for command, ctx in commands[1:]:
         depth = ctx.command_path.count(" ") - 1
         summary = command.get_short_help_str(limit=WIDTH)
-        lines.append(f"{'  ' * depth}- [`{ctx.command_path}`](#{_anchor(ctx.command_path)}): {summary}")
+        lines.append(
+            f"{'  ' * depth}- [`{ctx.command_path}`](#{_anchor(ctx.command_path)}): {summary}"
+        )
     for command, ctx in commands:
         lines.append(f"\n## {ctx.command_path}\n")
         lines.append("```text")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from recueil.cli_common import AppContext, ExitCode, pass_app
 from recueil.output import emit, emit_object, output_options
+
+if TYPE_CHECKING:
+    from recueil.ingest.outcomes import RunReport
 
 
 @click.command()
@@ -91,7 +95,7 @@ def ingest(
     input with --nl or --csv. The exit code is 1 when an input failed.
     """
     from recueil.ingest.pipeline import IngestOptions, IngestPipeline, default_jobs
-    from recueil.ingest.report import progress_printer, summary_rows
+    from recueil.ingest.report import progress_printer
 
     if not paths and resume_run is None:
         raise click.UsageError("give at least one PATH, or --resume RUN")
@@ -121,6 +125,14 @@ def ingest(
     inputs = discover(paths)
     with progress_printer(len(inputs), enabled=not app.quiet and fmt == "table") as progress:
         report = pipeline.run_inputs(inputs, progress)
+    emit_report(report, fmt)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def emit_report(report: RunReport, fmt: str) -> None:
+    """The run on stdout: a table (and a summary on stderr), the run as JSON, or its items."""
+    from recueil.ingest.report import summary_rows
+
     if fmt == "json":
         emit_object(
             {
@@ -141,7 +153,6 @@ def ingest(
         click.echo(f"\nRun {report.run_id}: {counts} ({report.duration_s:.1f} s)", err=True)
         if report.index_error:
             click.echo(f"Warning: the index was not updated: {report.index_error}", err=True)
-    return ExitCode.FAILED if report.failed else ExitCode.OK
 
 
 commands: list[click.Command] = [ingest]

@@ -104,12 +104,7 @@ def search(
     )  # fmt: skip
     result = outcome.result
     if show_facets:
-        rows = [
-            {"facet": name, "value": value, "count": count}
-            for name, counts in result.facets.items()
-            for value, count in counts
-        ]
-        emit(rows, fmt, columns=["facet", "value", "count"])
+        emit(facet_rows(result.facets), fmt, columns=["facet", "value", "count"])
         return
     if not exporting:
         colour = sys.stdout.isatty()
@@ -122,6 +117,14 @@ def search(
         click.echo(f"{result.total} documents", err=True)
         if outcome.suggestion:
             click.echo(f"Vouliez-vous dire : « {outcome.suggestion} » ?", err=True)
+
+
+def facet_rows(facets: dict[str, list[tuple[str, int]]]) -> list[dict[str, object]]:
+    return [
+        {"facet": name, "value": value, "count": count}
+        for name, counts in facets.items()
+        for value, count in counts
+    ]
 
 
 @click.command()
