@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 @pass_app
 def ingest(
     app: AppContext,
-    paths: tuple[str, ...],
+    paths: tuple[str | Path, ...],
     password: str | None,
     max_mb: float,
     timeout_s: float,
