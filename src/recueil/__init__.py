@@ -16,9 +16,6 @@ once.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
 from recueil.errors import (
     BackupError,
@@ -57,8 +54,13 @@ from recueil.errors import (
     UsageError,
 )
 
+# Not typing.TYPE_CHECKING: importing typing would cost every `import recueil`.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import os
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+    from typing import Any
 
     from sqlalchemy.orm import Session
 
@@ -140,25 +142,33 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-@contextmanager
 def open_catalogue(
     settings: Settings | str | os.PathLike[str] | None = None,
-) -> Iterator[Session]:
+) -> AbstractContextManager[Session]:
     """A SQLAlchemy session on a home's catalogue, committed when the block ends.
 
     ``settings`` is a ``Settings``, a home directory, or None for the home of
     ``--home``'s defaults (``RECUEIL_HOME``, then the user data directory). The
     schema is created or upgraded on first use, as the command line does. An error
-    inside the block rolls everything back.
+    inside the block rolls everything back::
+
+        with recueil.open_catalogue("~/recueil") as session:
+            ...
     """
+    from contextlib import contextmanager
+
     from recueil.catalogue.db import open_catalogue as open_database
     from recueil.config import Settings, resolve_settings
 
-    if not isinstance(settings, Settings):
-        settings = resolve_settings(home=settings)
-    catalogue = open_database(settings)
-    try:
-        with catalogue.transaction() as session:
-            yield session
-    finally:
-        catalogue.close()
+    chosen = settings if isinstance(settings, Settings) else resolve_settings(home=settings)
+
+    @contextmanager
+    def session_on_catalogue() -> Iterator[Session]:
+        catalogue = open_database(chosen)
+        try:
+            with catalogue.transaction() as session:
+                yield session
+        finally:
+            catalogue.close()
+
+    return session_on_catalogue()
