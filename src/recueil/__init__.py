@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 
 from recueil.errors import (
+    AttachmentRefusedError,
     BackupError,
     BenchError,
     CatalogueError,
@@ -31,7 +32,10 @@ from recueil.errors import (
     FileTooLargeError,
     GazetteerError,
     GoldFileError,
+    HarvestAddressRefusedError,
     HarvestError,
+    HarvestLimitError,
+    HarvestLoopError,
     IndexLockedError,
     IndexMissingError,
     IndexOutdatedError,
@@ -45,6 +49,8 @@ from recueil.errors import (
     QueryError,
     RecordError,
     RecueilError,
+    ResponseTooLargeError,
+    ResponseTooSlowError,
     RestoreRefusedError,
     SchemaOutdatedError,
     SearchIndexError,
@@ -83,6 +89,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AttachmentRefusedError",
     "BackupError",
     "BenchError",
     "CatalogueError",
@@ -97,7 +104,10 @@ __all__ = [
     "Filters",
     "GazetteerError",
     "GoldFileError",
+    "HarvestAddressRefusedError",
     "HarvestError",
+    "HarvestLimitError",
+    "HarvestLoopError",
     "IndexLockedError",
     "IndexMissingError",
     "IndexOutdatedError",
@@ -112,6 +122,8 @@ __all__ = [
     "QueryError",
     "RecordError",
     "RecueilError",
+    "ResponseTooLargeError",
+    "ResponseTooSlowError",
     "RestoreRefusedError",
     "SchemaOutdatedError",
     "SearchIndexError",
