@@ -64,6 +64,8 @@ class ExtractedDocument:
     word_ratio: float | None = None
     needs_ocr: bool = False
     text_origin: str = "text"
+    # Coded warnings for the run report, as (code, message), e.g. pages left without OCR.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def text(self) -> str:

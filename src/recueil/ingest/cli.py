@@ -223,4 +223,69 @@ def runs(app: AppContext, run_id: int | None, failed: bool, fmt: str) -> None:
             )
 
 
-commands: list[click.Command] = [ingest, show, list_documents, runs]
+@click.command()
+@click.argument("document_ids", type=int, nargs=-1)
+@click.option("--password", help="Password of encrypted PDFs.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Time limit per document in seconds (0: none).",
+)
+@click.option("--no-tag", is_flag=True, help="Do not tag the documents again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@pass_app
+def ocr(
+    app: AppContext,
+    document_ids: tuple[int, ...],
+    password: str | None,
+    timeout_s: float,
+    no_tag: bool,
+    as_json: bool,
+) -> None:
+    """OCR the pages stored without text (flagged "needs OCR"), from the archived originals.
+
+    Ingesting without Tesseract keeps a PDF's text pages and flags the others
+    (warning W120). Once Tesseract and its French data are installed, this reads
+    only the flagged pages, then tags and indexes the documents again. Without
+    DOCUMENT_IDS: every document with flagged pages (`recueil list --needs-ocr`).
+
+    \b
+    Example:
+      recueil ocr
+      recueil ocr 12 14
+    """
+    from recueil.ingest.ocr_pending import ocr_pending
+    from recueil.ingest.report import summary_rows
+
+    tagging = None
+    if not no_tag:
+        from recueil.ingest.tagging_step import TaggingStep
+
+        tagging = TaggingStep(app.settings)
+    report = ocr_pending(
+        app.catalogue, document_ids, password=password, timeout_s=timeout_s, tagging=tagging
+    )
+    if as_json:
+        emit_object(
+            {
+                "run_id": report.run_id,
+                "counts": report.counts,
+                "index_error": report.index_error,
+                "items": [i.as_dict() for i in report.items],
+            },
+            "json",
+        )
+    else:
+        emit(summary_rows(report), "table")
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts.items())) or "nothing to do"
+        click.echo(f"\nRun {report.run_id} (ocr): {counts}", err=True)
+        if report.index_error:
+            click.echo(f"Warning: the index was not updated: {report.index_error}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+commands: list[click.Command] = [ingest, show, list_documents, runs, ocr]

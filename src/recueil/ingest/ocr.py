@@ -20,6 +20,7 @@ flagged ``needs_ocr`` so that a later run can OCR them.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import os
@@ -33,11 +34,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from recueil.errors import NeedsOcrError, OcrError, PageTooLargeError
+from recueil.errors import OCR_PENDING, NeedsOcrError, OcrError, PageTooLargeError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
 from recueil.ingest.pdfmeta import meaningful_title
-from recueil.ingest.quality import garbage_ratio, letter_count, word_counts
+from recueil.ingest.quality import (
+    garbage_ratio,
+    is_noise_line,
+    is_title_worthy,
+    letter_count,
+    reads_well,
+    word_counts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +69,22 @@ def tesseract_cmd() -> str:
     return os.environ.get(ENV_TESSERACT_CMD) or "tesseract"
 
 
+def module_problem() -> str | None:
+    """Why the Python side of OCR cannot run (pytesseract or Pillow missing), or None."""
+    for module in ("pytesseract", "PIL.Image"):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            return f"the Python module {module.split('.')[0]} cannot be imported ({exc})"
+    return None
+
+
 @lru_cache(maxsize=8)
 def tesseract_problem(cmd: str, language: str = LANGUAGE) -> str | None:
-    """Why OCR cannot run with ``cmd`` (missing program or language), or None."""
+    """Why OCR cannot run with ``cmd`` (missing module, program or language), or None."""
+    missing = module_problem()
+    if missing is not None:
+        return missing
     program = shutil.which(cmd)
     if program is None:
         return f"the Tesseract program {cmd!r} was not found"
@@ -95,6 +116,7 @@ class OcrPage:
     number: int  # 1-based
     text: str  # as Tesseract read it
     dpi: int
+    rotated: int = 0  # degrees (clockwise) the page was turned to be read upright
 
 
 def _largest_image(page: Any) -> int:
@@ -133,7 +155,8 @@ def _check_page(page: Any, number: int, path: Path) -> float:
 def _rendered_pages(
     path: Path, numbers: Sequence[int], password: str | None
 ) -> Iterator[tuple[int, Any, int]]:
-    """(number, grey PIL image, dpi) for each page, one bitmap alive at a time."""
+    """(number, grey PIL image or the PageTooLargeError of that page, dpi) for each
+    page, one bitmap alive at a time."""
     import pypdfium2 as pdfium
 
     try:
@@ -147,6 +170,9 @@ def _rendered_pages(
                 scale = _check_page(page, number, path)
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil()
+            except PageTooLargeError as exc:
+                yield number, exc, 0
+                continue
             finally:
                 page.close()
             try:
@@ -167,11 +193,29 @@ def _tesseract(image: Any, cmd: str, timeout_s: float) -> str:
     return text
 
 
+def _orientation(image: Any, cmd: str, timeout_s: float) -> int:
+    """Degrees (clockwise) to turn ``image`` upright, by Tesseract's OSD; 0 when it
+    cannot tell (too little text, no ``osd`` data)."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = cmd
+    try:
+        osd = pytesseract.image_to_osd(
+            image, output_type=pytesseract.Output.DICT, timeout=timeout_s
+        )
+    except (pytesseract.TesseractError, RuntimeError) as exc:
+        log.debug("no orientation detected: %s", exc)
+        return 0
+    rotate = int(osd.get("rotate", 0) or 0)
+    return rotate if rotate in (90, 180, 270) else 0
+
+
 def ocr_pages(
     path: Path, numbers: Sequence[int], *, password: str | None = None, timeout_s: float = 0
-) -> list[OcrPage]:
-    """OCR the given pages (1-based) of a PDF; raise NeedsOcrError when Tesseract
-    is unavailable, PageTooLargeError or OcrError when a page cannot be read."""
+) -> tuple[list[OcrPage], list[OcrError]]:
+    """OCR the given pages (1-based) of a PDF: the pages read, and an error for each
+    page that could not be (too large, Tesseract failed or timed out). Raises
+    NeedsOcrError when OCR cannot run at all (module, program or French data missing)."""
     cmd = tesseract_cmd()
     problem = tesseract_problem(cmd)
     if problem is not None:
@@ -180,15 +224,46 @@ def ocr_pages(
             f"{path.name} needs OCR but {problem} (install it: {INSTALL_COMMAND})",
             hint=INSTALL_HINT,
         )
-    results = []
+    results: list[OcrPage] = []
+    errors: list[OcrError] = []
     rendered = _rendered_pages(path, numbers, password)
     with closing(rendered):  # type: ignore[type-var]
         for number, image, dpi in rendered:
-            results.append(OcrPage(number, _read_page(image, cmd, timeout_s, path, number), dpi))
-    return results
+            if isinstance(image, OcrError):
+                errors.append(image)
+                continue
+            try:
+                text, rotated = _read_page(image, cmd, timeout_s, path, number)
+            except OcrError as exc:
+                errors.append(exc)
+                continue
+            results.append(OcrPage(number, text, dpi, rotated))
+    return results, errors
 
 
-def _read_page(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> str:
+def _read_page(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> tuple[str, int]:
+    """(text, degrees turned): a page that reads poorly is checked for orientation
+    (an upside-down or sideways scan) and read again turned upright."""
+    text = _run_tesseract(image, cmd, timeout_s, path, number)
+    if reads_well(text):
+        return text, 0
+    rotate = _orientation(image, cmd, timeout_s)
+    if not rotate:
+        return text, 0
+    upright = image.rotate(-rotate, expand=True)  # PIL turns counter-clockwise
+    try:
+        turned = _run_tesseract(upright, cmd, timeout_s, path, number)
+    finally:
+        upright.close()
+    return (turned, rotate) if _french_share(turned) > _french_share(text) else (text, 0)
+
+
+def _french_share(text: str) -> float:
+    known, tokens = word_counts(text)
+    return known / tokens if tokens else 0.0
+
+
+def _run_tesseract(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> str:
     import pytesseract
 
     try:
@@ -215,9 +290,35 @@ def pages_to_ocr(document: ExtractedDocument, mode: str) -> list[int]:
     return []
 
 
+def _usable_text(document: ExtractedDocument) -> bool:
+    return any(not p.needs_ocr and letter_count(p.text) > 0 for p in document.pages)
+
+
+def _page_list(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+def flag_pending(document: ExtractedDocument, reason: str) -> None:
+    """Record the W120 warning: pages still needing OCR were stored without text."""
+    pending = [p.number for p in document.pages if p.needs_ocr]
+    if not pending:
+        return
+    document.warnings.append(
+        (
+            OCR_PENDING,
+            f"page(s) {_page_list(pending)} of {len(document.pages)} need OCR and were stored "
+            f"without text: {reason}; `recueil ocr` reads them later",
+        )
+    )
+
+
 def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> ExtractedDocument:
     """OCR the pages ``ctx.ocr`` asks for and store their text (origin "ocr").
 
+    A document that has text is never failed by OCR: when OCR cannot run (module,
+    program or French data missing) or a page cannot be read, its text pages are
+    kept, the unread pages stay flagged ``needs_ocr`` and a W120 warning says so.
     Quality figures are recomputed: per page for the OCRed pages, and for the
     document from the final text. Returns the same document, updated.
     """
@@ -225,10 +326,12 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
     if not numbers:
         return document
     try:
-        read = ocr_pages(path, numbers, password=ctx.password, timeout_s=max(ctx.timeout_s, 0))
-    except NeedsOcrError as exc:
-        usable = any(not p.needs_ocr and letter_count(p.text) > 0 for p in document.pages)
-        if ctx.ocr == "auto" and usable:
+        read, errors = ocr_pages(
+            path, numbers, password=ctx.password, timeout_s=max(ctx.timeout_s, 0)
+        )
+    except (NeedsOcrError, OcrError) as exc:
+        if _usable_text(document):
+            flag_pending(document, f"{exc.message} [{exc.code}]")
             log.warning("%s; pages kept without OCR text", exc.message)
             return document
         raise
@@ -238,10 +341,15 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
         # Page by page: the running-line removal of text layers compares lines
         # across pages, which OCR noise defeats and near-identical scans would empty.
         page = by_number[ocr.number]
-        page.text = normalise_text(clean_characters(ocr.text))
+        lines = normalise_text(clean_characters(ocr.text)).split("\n")
+        page.text = "\n".join(line for line in lines if not is_noise_line(line)).strip()
         page.origin = "ocr"
         page.garbage_ratio = round(garbage_ratio(ocr.text), 4)
         page.needs_ocr = False
+    if errors:
+        if not read and not _usable_text(document):
+            raise errors[0]
+        flag_pending(document, "; ".join(f"[{e.code}] {e.message}" for e in errors[:3]))
     if 1 in by_number and by_number[1].origin == "ocr":
         _title_from_ocr(document, path, by_number[1].text, layer)
     _refresh_figures(document)
@@ -250,7 +358,8 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
 
 def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, stamp: str) -> None:
     """A scan's title: its metadata title if meaningful, else the first line read by OCR
-    (the text layer of a scan is at best a stamp such as "Reçu le 12/03/2021")."""
+    when that page reads well and the line looks like words (the text layer of a scan is
+    at best a stamp such as "Reçu le 12/03/2021"), else the file name."""
     stem = unicodedata.normalize("NFC", path.stem)
     stated = [
         v for ns, k, v in document.metadata if (ns, k) in (("pdf", "Title"), ("xmp", "dc:title"))
@@ -258,16 +367,20 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
     if any(meaningful_title(value, stem) for value in stated):
         return
     stamped = {" ".join(ln.split()).casefold() for ln in stamp.split("\n")}
-    line = next(
-        (
-            ln.strip()
-            for ln in first_page.split("\n")
-            if letter_count(ln) >= 4 and " ".join(ln.split()).casefold() not in stamped
-        ),
-        None,
-    )
+    line = None
+    if reads_well(first_page):
+        line = next(
+            (
+                ln.strip()
+                for ln in first_page.split("\n")
+                if is_title_worthy(ln) and " ".join(ln.split()).casefold() not in stamped
+            ),
+            None,
+        )
     if line:
         document.title = line[:200]
+    elif document.title and " ".join(document.title.split()).casefold() in stamped:
+        document.title = None  # a stamp names nothing: the file name will
 
 
 def _refresh_figures(document: ExtractedDocument) -> None:

@@ -309,6 +309,11 @@ class IngestPipeline:
                 if doc_id is None:  # a deleted record that was never here
                     return self._finish(run_id, source, "skipped", started, message=stored.message)
                 outcome, message = stored.outcome, stored.message
+                warning_code = None
+                if extracted.warnings and outcome in ("added", "updated"):
+                    # A coded warning (e.g. W120: pages left without OCR) on a stored document.
+                    warning_code = extracted.warnings[0][0]
+                    message = "; ".join(text for _, text in extracted.warnings)
                 if stored.document is not None and analysis is not None and self._tagging:
                     self._tagging.apply(session, stored.document, analysis, run_id)
                 if outcome != "duplicate":
@@ -320,6 +325,7 @@ class IngestPipeline:
                     outcome=outcome,
                     sha256=None if outcome == "deleted" else doc_sha,
                     document_id=None if outcome == "deleted" else doc_id,
+                    error_code=warning_code,
                     message=message,
                     duration_s=time.perf_counter() - started,
                     pages=None if outcome == "deleted" else len(extracted.pages),
@@ -334,6 +340,7 @@ class IngestPipeline:
                 source,
                 outcome,
                 doc_id,
+                error_code=warning_code,
                 message=message,
                 duration_s=time.perf_counter() - started,
                 pages=len(extracted.pages),

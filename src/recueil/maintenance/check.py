@@ -1,4 +1,8 @@
-"""`recueil check`: the catalogue against the originals, the index and the runs.
+"""`recueil check`: the catalogue itself, then against the originals, the index and the runs.
+
+The catalogue file is checked first (SQLite's ``PRAGMA integrity_check``, or
+``quick_check`` with ``checksums=False``): a damaged catalogue is reported as
+``catalogue-damaged`` and nothing else is checked, since every other check reads it.
 
 The catalogue is the truth. What can be rebuilt from it is repaired with
 ``repair=True``: the index (sync or rebuild), originals re-archived from their
@@ -18,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from recueil.catalogue.db import Catalogue
+from recueil.catalogue.db import Catalogue, integrity_problems
 from recueil.catalogue.models import Document, IngestionItem, IngestionRun, utcnow
-from recueil.errors import SearchIndexError
+from recueil.errors import CatalogueDamagedError, SearchIndexError
 from recueil.ingest.archive import archive_original, sha256_file
 
 TEMP_PREFIX = ".tmp-"
@@ -68,9 +72,23 @@ def check_home(
 ) -> CheckReport:
     """Check (and optionally repair) one home: catalogue, originals, runs, index."""
     report = CheckReport()
-    live_runs = _check_runs(catalogue, report, repair)
-    _check_originals(catalogue, report, repair=repair, checksums=checksums, busy=live_runs)
-    _check_index(catalogue, report, repair)
+    try:
+        problems = integrity_problems(catalogue.engine, quick=not checksums)
+        if not problems:
+            live_runs = _check_runs(catalogue, report, repair)
+            _check_originals(catalogue, report, repair=repair, checksums=checksums, busy=live_runs)
+            _check_index(catalogue, report, repair)
+            return report
+    except CatalogueDamagedError as exc:
+        problems = [exc.message]
+    report.problems.append(
+        Problem(
+            "catalogue-damaged",
+            "catalogue",
+            "; ".join(problems[:5]) + f" ({CatalogueDamagedError.hint})",
+            repairable=False,
+        )
+    )
     return report
 
 
