@@ -71,8 +71,8 @@ class CatalogueDamagedError(CatalogueError):
     code = "E015"
     hint = (
         "Restore the last backup: `recueil restore --force BACKUP` (the backup is checked "
-        "before anything is replaced). Without a backup, salvage the rows: "
-        "`sqlite3 catalogue.sqlite3 .recover | sqlite3 recovered.sqlite3` (docs/maintenance.md)."
+        "before anything is replaced). Without a backup, salvage what is readable: "
+        "`sqlite3 catalogue.sqlite3 .dump | sqlite3 recovered.sqlite3` (docs/maintenance.md)."
     )
 
 

@@ -204,7 +204,10 @@ def _check_originals(
         if busy:
             problem.detail += f" (not removed while run {busy[0]} is running)"
         elif repair:
-            path.unlink(missing_ok=True)
+            if temp:
+                path.unlink(missing_ok=True)
+            else:  # never deleted: after a salvaged catalogue, orphans are the documents lost
+                _quarantine(catalogue.settings.home, path)
             problem.repaired = True
         report.problems.append(problem)
 
@@ -217,12 +220,16 @@ def _source_matches(source: str, relpath: str) -> bool:
         return False
 
 
+def _quarantine(home: Path, path: Path) -> None:
+    aside = home / "quarantine" / path.name
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, aside)
+
+
 def _rearchive(catalogue: Catalogue, source: Path, relpath: str) -> None:
     target = catalogue.settings.home / relpath
     if target.exists():  # a damaged copy: move it aside, never silently lose it
-        aside = catalogue.settings.home / "quarantine" / target.name
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(target, aside)
+        _quarantine(catalogue.settings.home, target)
     archive_original(catalogue.settings, source, _expected_sha(relpath))
 
 
