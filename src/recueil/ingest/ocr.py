@@ -5,38 +5,44 @@ a stamp (``needs_ocr``); ``apply_ocr`` renders those pages with pypdfium2,
 reads them with ``tesseract -l fra`` and stores the text with origin "ocr".
 The original file is only read, never modified.
 
-Memory is bounded before anything is rendered: the render scale is chosen from
-the page size in points so that a page never exceeds ``MAX_PIXELS`` (300 dpi,
-lowered down to ``MIN_DPI`` for large pages), and a page that still does not
-fit, or that embeds an image too large to decode, fails the document with
-``PageTooLargeError`` (E121). Pages are rendered one at a time, in grey.
+Memory is bounded before anything is rendered (``ocr_render``): a page too
+large to render gives ``PageTooLargeError`` (E121), which fails a document
+only when it has no other text.
 
 The Tesseract binary is ``tesseract`` on the PATH, or the command named by the
-``RECUEIL_TESSERACT_CMD`` environment variable. When it (or its French data)
-is missing, a document that has no other text fails with ``NeedsOcrError``
-(E105) and the install hint; a document with some text keeps its pages
-flagged ``needs_ocr`` so that a later run can OCR them.
+``RECUEIL_TESSERACT_CMD`` environment variable. OCR never fails a document that
+has text: when it cannot run at all (pytesseract or Pillow not importable, the
+program or its French data missing) or a page cannot be read, the text pages are
+kept, the others stay flagged ``needs_ocr`` and the document carries the coded
+warning W120 (``recueil ocr`` reads the flagged pages later). A document with no
+text at all fails with ``NeedsOcrError`` (E105) and the install hint.
+
+Quality is judged before OCR text is trusted: noise lines ("mi U_ “ * T7") are
+dropped, a page that reads poorly is checked for orientation with Tesseract's OSD
+(an upside-down or sideways scan) and read again turned upright, and a title is
+taken from OCR text only when the page reads well and the line looks like words;
+otherwise the metadata title or the file name stands.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import math
 import os
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from recueil.errors import OCR_PENDING, NeedsOcrError, OcrError, PageTooLargeError
+from recueil.errors import OCR_PENDING, NeedsOcrError, OcrError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
+from recueil.ingest.ocr_render import rendered_pages
 from recueil.ingest.pdfmeta import meaningful_title
 from recueil.ingest.quality import (
     garbage_ratio,
@@ -51,11 +57,7 @@ log = logging.getLogger(__name__)
 
 ENV_TESSERACT_CMD = "RECUEIL_TESSERACT_CMD"
 LANGUAGE = "fra"
-TARGET_DPI = 300
-MIN_DPI = 100  # below this Tesseract reads body text poorly: refuse rather than guess
-MAX_PIXELS = 40_000_000  # one rendered page, 1 byte per pixel in grey
-MAX_IMAGE_PIXELS = 200_000_000  # an embedded image pdfium must decode whole to render
-POINTS_PER_INCH = 72
+OSD_MIN_WIDTH = 2000  # pixels: wider pages are halved before orientation detection
 INSTALL_COMMAND = "apt-get install tesseract-ocr tesseract-ocr-fra"
 INSTALL_HINT = (
     "Install Tesseract with its French data (Debian/Ubuntu: "
@@ -100,88 +102,12 @@ def tesseract_problem(cmd: str, language: str = LANGUAGE) -> str | None:
     return None
 
 
-def render_scale(width_pt: float, height_pt: float, max_pixels: int = MAX_PIXELS) -> float | None:
-    """Scale (pixels per point) to render a page at: 300 dpi, lowered to fit
-    ``max_pixels``; None when even ``MIN_DPI`` would not fit."""
-    area = max(width_pt, 1.0) * max(height_pt, 1.0)
-    scale = TARGET_DPI / POINTS_PER_INCH
-    if area * scale * scale <= max_pixels:
-        return scale
-    fit = math.sqrt(max_pixels / area)
-    return fit if fit >= MIN_DPI / POINTS_PER_INCH else None
-
-
 @dataclass(frozen=True, slots=True)
 class OcrPage:
     number: int  # 1-based
     text: str  # as Tesseract read it
     dpi: int
     rotated: int = 0  # degrees (clockwise) the page was turned to be read upright
-
-
-def _largest_image(page: Any) -> int:
-    import pypdfium2.raw as pdfium_c
-
-    largest = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        try:
-            width, height = obj.get_px_size()
-        except Exception:  # pdfium cannot tell: rendering will decode it anyway
-            continue
-        largest = max(largest, width * height)
-    return largest
-
-
-def _check_page(page: Any, number: int, path: Path) -> float:
-    """The scale to render ``page`` at; PageTooLargeError before any rendering."""
-    width, height = page.get_size()
-    scale = render_scale(width, height)
-    if scale is None:
-        floor = (width * MIN_DPI / POINTS_PER_INCH, height * MIN_DPI / POINTS_PER_INCH)
-        raise PageTooLargeError(
-            f"{path.name}: page {number} measures {width / POINTS_PER_INCH:.0f} x "
-            f"{height / POINTS_PER_INCH:.0f} inches, {floor[0]:.0f} x {floor[1]:.0f} pixels "
-            f"even at {MIN_DPI} dpi, above the OCR limit of {MAX_PIXELS / 1e6:.0f} megapixels"
-        )
-    pixels = _largest_image(page)
-    if pixels > MAX_IMAGE_PIXELS:
-        raise PageTooLargeError(
-            f"{path.name}: page {number} holds an image of {pixels / 1e6:.0f} megapixels, "
-            f"above the OCR limit of {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
-        )
-    return scale
-
-
-def _rendered_pages(
-    path: Path, numbers: Sequence[int], password: str | None
-) -> Iterator[tuple[int, Any, int]]:
-    """(number, grey PIL image or the PageTooLargeError of that page, dpi) for each
-    page, one bitmap alive at a time."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(str(path), password=password)
-    except pdfium.PdfiumError as exc:
-        raise OcrError(f"{path.name}: cannot open the PDF to render it for OCR ({exc})") from exc
-    try:
-        for number in numbers:
-            page = document[number - 1]
-            try:
-                scale = _check_page(page, number, path)
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_pil()
-            except PageTooLargeError as exc:
-                yield number, exc, 0
-                continue
-            finally:
-                page.close()
-            try:
-                yield number, image, round(scale * POINTS_PER_INCH)
-            finally:
-                image.close()
-                bitmap.close()
-    finally:
-        document.close()
 
 
 def _tesseract(image: Any, cmd: str, timeout_s: float) -> str:
@@ -199,13 +125,18 @@ def _orientation(image: Any, cmd: str, timeout_s: float) -> int:
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = cmd
+    # Orientation needs no fine detail: half the resolution is a third faster, as sure.
+    small = image.reduce(2) if image.width > OSD_MIN_WIDTH else image
     try:
         osd = pytesseract.image_to_osd(
-            image, output_type=pytesseract.Output.DICT, timeout=timeout_s
+            small, output_type=pytesseract.Output.DICT, timeout=timeout_s
         )
     except (pytesseract.TesseractError, RuntimeError) as exc:
         log.debug("no orientation detected: %s", exc)
         return 0
+    finally:
+        if small is not image:
+            small.close()
     rotate = int(osd.get("rotate", 0) or 0)
     return rotate if rotate in (90, 180, 270) else 0
 
@@ -226,7 +157,7 @@ def ocr_pages(
         )
     results: list[OcrPage] = []
     errors: list[OcrError] = []
-    rendered = _rendered_pages(path, numbers, password)
+    rendered = rendered_pages(path, numbers, password)
     with closing(rendered):  # type: ignore[type-var]
         for number, image, dpi in rendered:
             if isinstance(image, OcrError):

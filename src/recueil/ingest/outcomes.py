@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
+from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ExtractedDocument
 from recueil.ingest.discover import Input
 
 
@@ -76,3 +76,13 @@ class Prepared:
 
 
 Progress = Callable[[Input, ItemReport | None], None]
+
+
+def stored_warning(
+    extracted: ExtractedDocument, outcome: str, message: str | None
+) -> tuple[str | None, str | None]:
+    """(code, message) of a stored document: its coded warning (e.g. W120, pages left
+    without OCR) when it was added or updated with one, else no code and ``message``."""
+    if not extracted.warnings or outcome not in ("added", "updated"):
+        return None, message
+    return extracted.warnings[0][0], "; ".join(text for _, text in extracted.warnings)
