@@ -72,6 +72,11 @@ def check_home(
 ) -> CheckReport:
     """Check (and optionally repair) one home: catalogue, originals, runs, index."""
     report = CheckReport()
+    for staging in sorted(catalogue.settings.home.glob(".restore-*")):
+        report.notes.append(
+            f"{staging.name} was left by an interrupted restore (it may hold the previous "
+            "originals); remove it once the home is as it should be"
+        )
     try:
         problems = integrity_problems(catalogue.engine, quick=not checksums)
         if not problems:
