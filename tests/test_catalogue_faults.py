@@ -282,3 +282,28 @@ def test_a_read_only_home_reads_and_refuses_writes_with_a_code(
         for path in [cli.home, *cli.home.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
     assert cli("check").exit_code == 0  # nothing was half-written
+
+
+def _newer_manifest(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["schema_revision"] = "9999_from_the_future"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("change", [_alter_original, _newer_manifest], ids=["original", "schema"])
+def test_restore_force_validates_before_replacing_any_catalogue(
+    run_cli, tmp_path: Path, change
+) -> None:
+    """Both engines: a PostgreSQL catalogue, too, is left as it was by a bad backup."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for sample in SAMPLES[:2]:
+        shutil.copy(sample, inbox / sample.name)
+    assert run_cli("ingest", "--no-tag", "--jobs", "1", str(inbox)).exit_code == 0
+    backup = tmp_path / "sauvegarde.tar.gz"
+    assert run_cli("backup", str(backup)).exit_code == 0
+    bad = rewrite_backup(backup, tmp_path / "mauvaise.tar.gz", change)
+    before = json.loads(run_cli("list", "--json").stdout)
+    assert_coded(run_cli("restore", "--force", str(bad)), "E013")
+    assert json.loads(run_cli("list", "--json").stdout) == before
+    assert run_cli("check").exit_code == 0

@@ -38,21 +38,22 @@ def pending_ids(catalogue: Catalogue, ids: Sequence[int] = ()) -> list[int]:
         return list(session.scalars(query.order_by(Document.id)))
 
 
-def _extract(catalogue: Catalogue, document: Document, ctx: ExtractContext) -> ExtractedDocument:
+def _extract(
+    catalogue: Catalogue, doc_id: int, original_path: str | None, name: str, ctx: ExtractContext
+) -> ExtractedDocument:
     """Extract the archived original under its own file name (titles fall back to it)."""
-    original = catalogue.settings.home / (document.original_path or "")
-    if not document.original_path or not original.is_file():
+    original = catalogue.settings.home / (original_path or "")
+    if not original_path or not original.is_file():
         raise FileReadError(
-            f"the original of document {document.id} is missing ({document.original_path})",
+            f"the original of document {doc_id} is missing ({original_path})",
             hint="`recueil check --repair` re-archives it from its source when possible.",
         )
-    name = document.filename or Path(document.source).name or original.name
     with tempfile.TemporaryDirectory(prefix="recueil-ocr-") as tmp:
-        link = Path(tmp) / Path(name).name
+        link = Path(tmp) / (Path(name).name or original.name)
         link.symlink_to(original)
         found = [e for e in extract_with_limits(link, ctx) if isinstance(e, ExtractedDocument)]
     if not found:
-        raise FileReadError(f"document {document.id}: nothing could be read from its original")
+        raise FileReadError(f"document {doc_id}: nothing could be read from its original")
     return found[0]
 
 
@@ -99,20 +100,15 @@ def _one(
     catalogue: Catalogue, doc_id: int, ctx: ExtractContext, run_id: int, tagging: TaggingStep | None
 ) -> ItemReport:
     started = time.perf_counter()
-    with catalogue.session() as session:
+    with catalogue.session() as session:  # short: no transaction stays open during OCR
         document = session.get(Document, doc_id)
         assert document is not None
-        source, before = document.source, document.needs_ocr
-        try:
-            extracted = _extract(catalogue, document, ctx)
-        except IngestError as exc:
-            error: IngestError | None = exc
-        else:
-            error = None
-    if error is not None:
-        return _record(
-            catalogue, run_id, source, "failed", doc_id, started, error.code, error.message
-        )
+        source, before, original = document.source, document.needs_ocr, document.original_path
+        name = document.filename or Path(document.source).name
+    try:
+        extracted = _extract(catalogue, doc_id, original, name, ctx)
+    except IngestError as exc:
+        return _record(catalogue, run_id, source, "failed", doc_id, started, exc.code, exc.message)
     pending = sum(p.needs_ocr for p in extracted.pages)
     if (
         extracted.needs_ocr
