@@ -64,8 +64,11 @@ class ExtractedDocument:
     word_ratio: float | None = None
     needs_ocr: bool = False
     text_origin: str = "text"
-    # Coded warnings for the run report, as (code, message), e.g. pages left without OCR.
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    # What was read with a repair a documentalist should know of (bad bytes, pages left
+    # without OCR, ...): recorded as the item's message of an otherwise successful
+    # outcome. A warning may open with its code ("W120 page(s) 3 of 9 need OCR ..."),
+    # which then becomes the item's code.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

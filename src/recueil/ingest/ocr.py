@@ -236,11 +236,8 @@ def flag_pending(document: ExtractedDocument, reason: str) -> None:
     if not pending:
         return
     document.warnings.append(
-        (
-            OCR_PENDING,
-            f"page(s) {_page_list(pending)} of {len(document.pages)} need OCR and were stored "
-            f"without text: {reason}; `recueil ocr` reads them later",
-        )
+        f"{OCR_PENDING} page(s) {_page_list(pending)} of {len(document.pages)} need OCR and "
+        f"were stored without text: {reason}; `recueil ocr` reads them later"
     )
 
 

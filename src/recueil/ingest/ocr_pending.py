@@ -23,7 +23,7 @@ from recueil.catalogue.models import Document, IngestionRun
 from recueil.errors import FileReadError, IngestError, RecueilError
 from recueil.ingest.base import DEFAULT_TIMEOUT_S, ExtractContext, ExtractedDocument
 from recueil.ingest.extract import extract_with_limits
-from recueil.ingest.outcomes import ItemReport, RunReport
+from recueil.ingest.outcomes import ItemReport, RunReport, stored_warning
 from recueil.ingest.runs import close_run, open_run
 from recueil.ingest.store import fill_document, record_item
 from recueil.ingest.tagging_step import TaggingStep
@@ -116,7 +116,7 @@ def _one(
         and extracted.warnings
         and pending == _pending(catalogue, doc_id)
     ):
-        code, message = extracted.warnings[0]  # OCR still cannot run: nothing changed
+        code, message = stored_warning(extracted, "updated", None)  # OCR still cannot run
         return _record(catalogue, run_id, source, "skipped", doc_id, started, code, message)
     analysis = tagging.analyse(extracted) if tagging is not None else None
     with catalogue.transaction() as session:
@@ -134,8 +134,7 @@ def _one(
         )
         if tagging is not None and analysis is not None:
             tagging.apply(session, document, analysis, run_id)
-    warning = extracted.warnings[0][0] if extracted.warnings else None
-    message = "; ".join(text for _, text in extracted.warnings)
+    warning, message = stored_warning(extracted, "updated", None)
     ocred = sum(p.origin == "ocr" for p in extracted.pages)
     note = f"{ocred} page(s) read by OCR" + (f"; {message}" if message else "")
     return _record(

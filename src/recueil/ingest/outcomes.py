@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,11 +79,16 @@ class Prepared:
 Progress = Callable[[Input, ItemReport | None], None]
 
 
+CODED_WARNING = re.compile(r"^(W\d{3}) ")
+
+
 def stored_warning(
     extracted: ExtractedDocument, outcome: str, message: str | None
 ) -> tuple[str | None, str | None]:
-    """(code, message) of a stored document: its coded warning (e.g. W120, pages left
-    without OCR) when it was added or updated with one, else no code and ``message``."""
+    """(code, message) of a stored document: its warnings when it was added or updated
+    with some, the code of the first coded one (e.g. W120, pages left without OCR)."""
     if not extracted.warnings or outcome not in ("added", "updated"):
         return None, message
-    return extracted.warnings[0][0], "; ".join(text for _, text in extracted.warnings)
+    codes = [m.group(1) for w in extracted.warnings if (m := CODED_WARNING.match(w))]
+    texts = [CODED_WARNING.sub("", w) for w in extracted.warnings]
+    return (codes[0] if codes else None), "; ".join(texts)
