@@ -23,7 +23,7 @@ from recueil.tagging import component as _component  # registers the factory
 from recueil.tagging.component import TITLE_CHARS_KEY, theme_hits
 from recueil.tagging.dates import FoundDate, choose_main_date, collect_dates
 from recueil.tagging.doctype import guess_doc_type
-from recueil.tagging.entities import NOT_NAME_POS, FoundEntity, merge_entities
+from recueil.tagging.entities import FoundEntity, document_entities
 from recueil.tagging.gazetteer import Gazetteer, load_gazetteer
 from recueil.tagging.scoring import ThemeScore, above_threshold, merge_hits, score_themes
 from recueil.tagging.text import clean_text
@@ -159,16 +159,7 @@ class Analyser:
         words = sum(w for _, w in parts)
         scores = score_themes(hits, self.scorer.lexicon, words, self.themes)
         dates = collect_dates(title, text, item.date_hints)
-        entities = (
-            merge_entities(
-                (ent.label_, ent.text)
-                for doc in docs
-                for ent in doc.ents
-                if not (len(ent) == 1 and ent[0].pos_ in NOT_NAME_POS)
-            )
-            if self.entities
-            else []
-        )
+        entities = document_entities(docs, self.gazetteer) if self.entities else []
         return Analysis(
             scores=scores,
             themes=above_threshold(scores, self.themes.threshold),

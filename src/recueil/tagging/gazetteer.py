@@ -79,6 +79,16 @@ class Gazetteer:
             else None
         )
 
+    def place_forms(self) -> dict[str, str]:
+        """Every spelling of a cité or commune -> the place name to show (aliases -> cité name)."""
+        forms: dict[str, str] = {}
+        for cite in self.cites:
+            for alias in (cite.name, *cite.aliases):
+                forms.setdefault(alias, cite.name)
+            for commune in cite.communes:
+                forms.setdefault(commune, commune)
+        return forms
+
     def get(self, name: str) -> Cite | None:
         return next((c for c in self.cites if c.name == name), None)
 
