@@ -82,3 +82,4 @@ def test_entity_data_is_consistent() -> None:
     assert data.acronyms["CAF"] == ("ORG", "CAF")
     assert data.known["caisse d allocations familiales"] == ("ORG", "CAF")
     assert "mission locale" in data.generic and "contexte" in data.headings
+    assert data.acronyms["CIO"] == ("ORG", "CIO")

@@ -160,14 +160,15 @@ class Analyser:
         scores = score_themes(hits, self.scorer.lexicon, words, self.themes)
         dates = collect_dates(title, text, item.date_hints)
         entities = document_entities(docs, self.gazetteer) if self.entities else []
+        doc_type = guess_doc_type(title, text, item.filename, item.doc_type_hint)
         return Analysis(
             scores=scores,
             themes=above_threshold(scores, self.themes.threshold),
             tagger_version=self.tagger_version,
             dates=dates,
             main_date=choose_main_date(dates),
-            doc_type=guess_doc_type(title, text, item.filename, item.doc_type_hint),
-            cite=self.gazetteer.find_cite(title, text, item.filename),
+            doc_type=doc_type,
+            cite=self.gazetteer.find_cite(title, text, item.filename, doc_type),
             entities=entities,
             words=words,
             theme_set=self.themes,
