@@ -18,7 +18,7 @@ from recueil.tagging.classifier import (
     train,
     words,
 )
-from recueil.tagging.combine import COMBINED_THRESHOLD, combine, margin
+from recueil.tagging.combine import COMBINED_THRESHOLD, combine, margin, review_queue
 from recueil.tagging.devset import Judged, read_dev_labels, text_digest, theme_table
 from recueil.tagging.themes import load_themes
 
@@ -177,3 +177,16 @@ def test_theme_table_ignores_maybe_themes() -> None:
     assert (sante["tp"], sante["fp"], sante["fn"]) == (1, 1, 0)
     numerique = next(r for r in table["themes"] if r["theme"] == "numerique")
     assert numerique["tp"] + numerique["fp"] + numerique["fn"] == 0
+
+
+def test_review_queue_puts_disagreements_and_near_misses_first() -> None:
+    docs = [
+        ("a", combine({"sante": 0.9}, {"sante": 0.95}, 0.35)),  # both sure: not listed
+        ("b", combine({"sante": 0.36}, {"sante": 0.1}, 0.35)),  # rules for, model against
+        ("c", combine({"sante": 0.34}, {"sante": 0.5}, 0.35)),  # model for, rules just under
+        ("d", combine({"sante": 0.0}, {"sante": 0.02}, 0.35)),  # both sure it is not
+    ]
+    queue = review_queue(docs)
+    assert [(i.document, i.reason) for i in queue] == [("c", "disagree"), ("b", "disagree")]
+    assert queue[0].uncertainty > queue[1].uncertainty
+    assert review_queue(docs, limit=1)[0].document == "c"

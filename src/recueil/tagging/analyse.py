@@ -23,7 +23,7 @@ from recueil.tagging import component as _component  # registers the factory
 from recueil.tagging.component import TITLE_CHARS_KEY, theme_hits
 from recueil.tagging.dates import FoundDate, choose_main_date, collect_dates
 from recueil.tagging.doctype import guess_doc_type
-from recueil.tagging.entities import FoundEntity, document_entities
+from recueil.tagging.entities import TEXT_KEY, FoundEntity, document_entities
 from recueil.tagging.gazetteer import Gazetteer, load_gazetteer
 from recueil.tagging.scoring import ThemeScore, above_threshold, merge_hits, score_themes
 from recueil.tagging.text import clean_text
@@ -137,8 +137,10 @@ class Analyser:
                 pending.append((item, title, text, len(chunks)))
                 for index, chunk in enumerate(chunks):
                     with_title = index == 0 and bool(title)
-                    doc = self.nlp.make_doc(f"{title}\n\n{chunk}" if with_title else chunk)
+                    source = f"{title}\n\n{chunk}" if with_title else chunk
+                    doc = self.nlp.make_doc(source)
                     doc.user_data[TITLE_CHARS_KEY] = len(title) if with_title else 0
+                    doc.user_data[TEXT_KEY] = source  # doc.text rebuilds it token by token
                     yield doc
 
         done: list[Doc] = []

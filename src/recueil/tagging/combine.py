@@ -18,7 +18,7 @@ above both and is never undone by re-tagging.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 RULES_WEIGHT = 0.4  # chosen by 5-fold cross-validation on the training part of corpus-dev
@@ -69,3 +69,45 @@ def combine(
         score = rules_weight * rm + (1.0 - rules_weight) * mm
         out[theme] = Combined(score, r, m, score >= COMBINED_THRESHOLD, rm, mm)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A theme decision worth a documentalist's look, most uncertain first."""
+
+    document: int | str
+    theme: str
+    combined: Combined
+    reason: str  # "disagree" (one source for, the other against) or "near threshold"
+
+    @property
+    def uncertainty(self) -> float:
+        """1 at the combined threshold, 0 at a certain 0 or 1."""
+        return 1.0 - 2.0 * abs(self.combined.score - COMBINED_THRESHOLD)
+
+
+NEAR = 0.1  # a combined score within 0.1 of the threshold is "near threshold"
+
+
+def review_queue(
+    documents: Iterable[tuple[int | str, Mapping[str, Combined]]],
+    *,
+    near: float = NEAR,
+    limit: int | None = None,
+) -> list[ReviewItem]:
+    """Decisions where rules and model disagree or the combined score sits near the threshold.
+
+    Sorted most uncertain first (ties: disagreements first, then document, theme).
+    A documentalist confirms or corrects each with ``recueil tag``; those decisions
+    feed the next training.
+    """
+    items = []
+    for document, decisions in documents:
+        for theme, c in decisions.items():
+            disagree = c.source in ("rules", "model")
+            if disagree or abs(c.score - COMBINED_THRESHOLD) < near:
+                items.append(
+                    ReviewItem(document, theme, c, "disagree" if disagree else "near threshold")
+                )
+    items.sort(key=lambda i: (-i.uncertainty, i.reason != "disagree", str(i.document), i.theme))
+    return items[:limit] if limit is not None else items

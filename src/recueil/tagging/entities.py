@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from recueil.tagging.gazetteer import Gazetteer
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
+TEXT_KEY = "recueil_text"  # a doc's source text, kept by the Analyser (doc.text is slow)
 MAX_ENTITIES = 100
 MAX_WORDS = 8
 _STRIP = " \t\n\r-–—•·*_:;,.!?()[]{}\"'«»/|"
@@ -351,7 +352,7 @@ def document_entities(docs: Sequence[Doc], gazetteer: Gazetteer | None = None) -
     places, place_re = _places(gazetteer)
     spans: list[tuple[str, str]] = []
     for doc in docs:
-        text = doc.text
+        text = doc.user_data.get(TEXT_KEY) or doc.text
         spans.extend(rule_spans(clean_text(text), places, place_re))
         headings = heading_spans(text)
         for ent in doc.ents:

@@ -132,9 +132,15 @@ class Gazetteer:
         or the first of several testimonies is a place, not the document's cité.
         """
         heading = f"{title} {filename or ''}"
-        if doc_type not in SINGLE_CITE_KINDS and self.names_several(text):
-            text = ""
-        scores = self.evidence(heading, text)
+        winner = self._winner(self.evidence(heading, text))
+        if winner is None or doc_type in SINGLE_CITE_KINDS:
+            return winner
+        if self.names_several(text):
+            return self._winner(self.evidence(heading, ""))
+        return winner
+
+    @staticmethod
+    def _winner(scores: dict[str, float]) -> str | None:
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:2]
         if not ranked or ranked[0][1] < MIN_SCORE:
             return None
