@@ -72,7 +72,9 @@ def main() -> int:
     docs = read_dev_labels(LABELS, list(load_themes().codes))
     at_hand = {d.id for d in attach_texts(docs, TEXT_FOLDERS)}
     same = sum(1 for d in docs if d.text is not None and text_digest(d.text) == d.sha256)
-    print(f"{len(docs)} documents; {len(at_hand)} texts at hand, {same} identical to the labelled ones")
+    print(
+        f"{len(docs)} documents; {len(at_hand)} texts at hand, {same} identical to the labelled ones"
+    )
     if args.check:
         return 0 if len(at_hand) == len(docs) else 1
     CACHE.mkdir(parents=True, exist_ok=True)

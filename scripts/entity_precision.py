@@ -78,7 +78,10 @@ def main() -> None:
     print(f"after:  {precision(after, checked)}")
     unchecked = {(f["doc"], f["label"], f["text"]) for f in after} - set(checked)
     for key in sorted(unchecked):
-        print("  not checked:", json.dumps(dict(zip(("doc", "label", "text"), key, strict=True)), ensure_ascii=False))
+        print(
+            "  not checked:",
+            json.dumps(dict(zip(("doc", "label", "text"), key, strict=True)), ensure_ascii=False),
+        )
 
 
 if __name__ == "__main__":
