@@ -91,6 +91,23 @@ def main() -> None:
         measure(
             "Analyser without entities (no NER)", words, lambda: list(themes_only.analyse(inputs))
         )
+        try:
+            from recueil.tagging.classifier import load_model
+        except ImportError:  # a checkout from before the learned model
+            return
+        model = load_model()
+        measure(
+            "learned model alone (plain Python)",
+            words,
+            lambda: [model.predict(f"{t}\n\n{x}") for t, x in items],
+        )
+
+        def analyser_and_model() -> None:
+            for item, analysis in zip(items, analyser.analyse(inputs), strict=True):
+                model.predict(f"{item[0]}\n\n{item[1]}")
+                _ = analysis
+
+        measure("Analyser + learned model", words, analyser_and_model)
 
 
 if __name__ == "__main__":

@@ -72,3 +72,20 @@ _.http_error_301
 _.http_error_303
 _.http_error_307
 _.http_error_308
+# The learned theme model, the development gold set and the review queue: library
+# functions used by scripts/train_theme_model.py, scripts/eval_dev_gold.py,
+# scripts/dev_gold_fetch.py and tests/test_tagging_classifier.py until the
+# `recueil train`, `recueil eval` and `recueil review` commands call them.
+_.save_model
+_.load_model
+_.train
+_.examples_from_labels
+_.manual_example
+_.review_queue
+_.read_dev_labels
+_.attach_texts
+_.text_digest
+_.theme_table
+_.side_by_side
+_.licence  # DevDoc field: the licence of each labelled text (corpus-dev/labels.jsonl)
+_.redistributable  # DevDoc field: whether the text ships in corpus-dev/texts/

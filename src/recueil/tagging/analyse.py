@@ -23,7 +23,7 @@ from recueil.tagging import component as _component  # registers the factory
 from recueil.tagging.component import TITLE_CHARS_KEY, theme_hits
 from recueil.tagging.dates import FoundDate, choose_main_date, collect_dates
 from recueil.tagging.doctype import guess_doc_type
-from recueil.tagging.entities import NOT_NAME_POS, FoundEntity, merge_entities
+from recueil.tagging.entities import TEXT_KEY, FoundEntity, document_entities
 from recueil.tagging.gazetteer import Gazetteer, load_gazetteer
 from recueil.tagging.scoring import ThemeScore, above_threshold, merge_hits, score_themes
 from recueil.tagging.text import clean_text
@@ -137,8 +137,10 @@ class Analyser:
                 pending.append((item, title, text, len(chunks)))
                 for index, chunk in enumerate(chunks):
                     with_title = index == 0 and bool(title)
-                    doc = self.nlp.make_doc(f"{title}\n\n{chunk}" if with_title else chunk)
+                    source = f"{title}\n\n{chunk}" if with_title else chunk
+                    doc = self.nlp.make_doc(source)
                     doc.user_data[TITLE_CHARS_KEY] = len(title) if with_title else 0
+                    doc.user_data[TEXT_KEY] = source  # doc.text rebuilds it token by token
                     yield doc
 
         done: list[Doc] = []
@@ -159,24 +161,16 @@ class Analyser:
         words = sum(w for _, w in parts)
         scores = score_themes(hits, self.scorer.lexicon, words, self.themes)
         dates = collect_dates(title, text, item.date_hints)
-        entities = (
-            merge_entities(
-                (ent.label_, ent.text)
-                for doc in docs
-                for ent in doc.ents
-                if not (len(ent) == 1 and ent[0].pos_ in NOT_NAME_POS)
-            )
-            if self.entities
-            else []
-        )
+        entities = document_entities(docs, self.gazetteer) if self.entities else []
+        doc_type = guess_doc_type(title, text, item.filename, item.doc_type_hint)
         return Analysis(
             scores=scores,
             themes=above_threshold(scores, self.themes.threshold),
             tagger_version=self.tagger_version,
             dates=dates,
             main_date=choose_main_date(dates),
-            doc_type=guess_doc_type(title, text, item.filename, item.doc_type_hint),
-            cite=self.gazetteer.find_cite(title, text, item.filename),
+            doc_type=doc_type,
+            cite=self.gazetteer.find_cite(title, text, item.filename, doc_type),
             entities=entities,
             words=words,
             theme_set=self.themes,

@@ -19,8 +19,14 @@ from recueil.tagging.jsondata import Checker, load_located, read_data_file
 from recueil.tagging.text import fold_words
 
 _CITE_KEYS = {"name", "aliases", "communes", "departement", "region", "year", "exclude", "note"}
-# "cité éducative de Lille Sud", "cités éducatives d'Anzin", "cité éducative du Grand Mirail"
-_CITE_PREFIX = re.compile(r"cites? educatives? (?:(?:de|du|des|d)(?: la| l)? )?$")
+# "cité éducative de Lille Sud", "cité éducative d'Anzin", "cité éducative du Grand Mirail".
+# The plural ("cités éducatives de Creil, Amiens Nord…") introduces several: not explicit.
+_CITE_PREFIX = re.compile(r"cite educative (?:(?:de|du|des|d)(?: la| l)? )?$")
+# A list of three capitalised names or more: "Bourges, Vierzon, Orléans, Tours et Blois".
+_NAME = r"[A-ZÉÈÎ][\w'’-]+(?: [A-ZÉÈÎ][\w'’-]+)?"
+_NAME_LIST = re.compile(_NAME + r"(?:, " + _NAME + r"){2,}")
+# Kinds of document that may be about several cités (a fiche is about its own).
+SINGLE_CITE_KINDS = frozenset({"fiche-experience"})
 
 # Evidence weights: an explicit "cité éducative de X" decides, a title mention is
 # strong, a body mention weak, a bare commune weaker still.
@@ -79,6 +85,16 @@ class Gazetteer:
             else None
         )
 
+    def place_forms(self) -> dict[str, str]:
+        """Every spelling of a cité or commune -> the place name to show (aliases -> cité name)."""
+        forms: dict[str, str] = {}
+        for cite in self.cites:
+            for alias in (cite.name, *cite.aliases):
+                forms.setdefault(alias, cite.name)
+            for commune in cite.communes:
+                forms.setdefault(commune, commune)
+        return forms
+
     def get(self, name: str) -> Cite | None:
         return next((c for c in self.cites if c.name == name), None)
 
@@ -101,9 +117,30 @@ class Gazetteer:
                     scores[owner] = scores.get(owner, 0.0) + strength
         return scores
 
-    def find_cite(self, title: str, text: str, filename: str | None = None) -> str | None:
-        """The cité a document is about, or None when absent or ambiguous."""
-        scores = self.evidence(f"{title} {filename or ''}", text)
+    def names_several(self, text: str) -> bool:
+        """True when a text names two cités or more, or lists three places or more."""
+        owners = {owner for owner, _, _ in self._mentions(text)}
+        return len(owners) >= 2 or _NAME_LIST.search(text) is not None
+
+    def find_cite(
+        self, title: str, text: str, filename: str | None = None, doc_type: str | None = None
+    ) -> str | None:
+        """The cité a document is about, or None when absent or ambiguous.
+
+        A meeting report, synthesis or page that names several cités is about one
+        only when its title (or file name) says so: the host of a regional meeting
+        or the first of several testimonies is a place, not the document's cité.
+        """
+        heading = f"{title} {filename or ''}"
+        winner = self._winner(self.evidence(heading, text))
+        if winner is None or doc_type in SINGLE_CITE_KINDS:
+            return winner
+        if self.names_several(text):
+            return self._winner(self.evidence(heading, ""))
+        return winner
+
+    @staticmethod
+    def _winner(scores: dict[str, float]) -> str | None:
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:2]
         if not ranked or ranked[0][1] < MIN_SCORE:
             return None

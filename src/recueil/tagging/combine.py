@@ -1,0 +1,113 @@
+"""How the rules and the learned model decide a theme together (pure Python).
+
+Each source scores a theme from 0 to 1 against its own threshold (rules:
+the theme file's ``threshold``, 0.35 built in; model: 0.5, a calibrated
+probability). Each score is first mapped to a *margin* on a common scale,
+piecewise linear, so that the source's threshold lands on 0.5:
+
+    margin = 0.5 * s / t                      when s < t
+    margin = 0.5 + 0.5 * (s - t) / (1 - t)    when s >= t
+
+The combined score is the weighted mean of the two margins
+(``RULES_WEIGHT``, 0.4, for the rules, 0.6 for the model) and a theme is
+tagged when it reaches 0.5. So both sources agreeing always decides; a
+confident source carries a theme the other barely misses; two lukewarm
+sources do not add up to a tag. A manual decision (``recueil tag``) is
+above both and is never undone by re-tagging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+RULES_WEIGHT = 0.4  # chosen by 5-fold cross-validation on the training part of corpus-dev
+COMBINED_THRESHOLD = 0.5
+
+
+def margin(score: float, threshold: float) -> float:
+    """A source's score on the common scale where its threshold is 0.5."""
+    score = min(max(score, 0.0), 1.0)
+    if score < threshold:
+        return 0.5 * score / threshold if threshold > 0 else 0.5
+    return 0.5 + 0.5 * (score - threshold) / (1.0 - threshold) if threshold < 1 else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Combined:
+    score: float  # the weighted mean of the margins
+    rules: float  # the rules' own score
+    model: float  # the model's own score
+    tagged: bool
+    rules_margin: float = 0.0
+    model_margin: float = 0.0
+
+    @property
+    def source(self) -> str:
+        """Which source carried the decision: ``rules+model``, ``rules``, ``model`` or ``-``."""
+        r = self.rules_margin >= COMBINED_THRESHOLD
+        m = self.model_margin >= COMBINED_THRESHOLD
+        return "rules+model" if r and m else "rules" if r else "model" if m else "-"
+
+
+def combine(
+    rules: Mapping[str, float],
+    model: Mapping[str, float],
+    rules_threshold: float,
+    model_threshold: float = 0.5,
+    rules_weight: float = RULES_WEIGHT,
+) -> dict[str, Combined]:
+    """The combined decision for every theme either source scored."""
+    out = {}
+    for theme in sorted(set(rules) | set(model)):
+        r, m = rules.get(theme, 0.0), model.get(theme)
+        rm = margin(r, rules_threshold)
+        if m is None:  # the model knows nothing of this theme (added since training): rules alone
+            out[theme] = Combined(rm, r, 0.0, rm >= COMBINED_THRESHOLD, rm, 0.0)
+            continue
+        mm = margin(m, model_threshold)
+        score = rules_weight * rm + (1.0 - rules_weight) * mm
+        out[theme] = Combined(score, r, m, score >= COMBINED_THRESHOLD, rm, mm)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A theme decision worth a documentalist's look, most uncertain first."""
+
+    document: int | str
+    theme: str
+    combined: Combined
+    reason: str  # "disagree" (one source for, the other against) or "near threshold"
+
+    @property
+    def uncertainty(self) -> float:
+        """1 at the combined threshold, 0 at a certain 0 or 1."""
+        return 1.0 - 2.0 * abs(self.combined.score - COMBINED_THRESHOLD)
+
+
+NEAR = 0.1  # a combined score within 0.1 of the threshold is "near threshold"
+
+
+def review_queue(
+    documents: Iterable[tuple[int | str, Mapping[str, Combined]]],
+    *,
+    near: float = NEAR,
+    limit: int | None = None,
+) -> list[ReviewItem]:
+    """Decisions where rules and model disagree or the combined score sits near the threshold.
+
+    Sorted most uncertain first (ties: disagreements first, then document, theme).
+    A documentalist confirms or corrects each with ``recueil tag``; those decisions
+    feed the next training.
+    """
+    items = []
+    for document, decisions in documents:
+        for theme, c in decisions.items():
+            disagree = c.source in ("rules", "model")
+            if disagree or abs(c.score - COMBINED_THRESHOLD) < near:
+                items.append(
+                    ReviewItem(document, theme, c, "disagree" if disagree else "near threshold")
+                )
+    items.sort(key=lambda i: (-i.uncertainty, i.reason != "disagree", str(i.document), i.theme))
+    return items[:limit] if limit is not None else items
