@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import EngineUnavailableError, IndexOutdatedError, NotFoundError, QueryError
-from recueil.index import info, rebuild, store, sync, update_documents
+from recueil.index import generations, info, rebuild, sync, update_documents
 from recueil.index.types import SyncReport
 from recueil.search.service import run_search, similar
 from search_corpus import (  # noqa: F401
@@ -43,8 +43,8 @@ def test_rebuild_with_engine_switches_a_home_and_keeps_the_results(
     result = run_cli("-q", "index", "rebuild", "--engine", "tantivy")
     assert result.exit_code == 0, result.output
     assert info(settings).engine == "tantivy"
-    live = store.current_generation(settings.index_dir)
-    assert live is not None and store.read_meta(live)["engine"] == "tantivy"
+    live = generations.current_generation(settings.index_dir)
+    assert live is not None and generations.read_meta(live)["engine"] == "tantivy"
     assert [p.name for p in settings.index_dir.glob("gen-*")] == [live.name]
     assert results(settings) == before
     # Later writes go to the live engine, without naming it again.
@@ -82,17 +82,17 @@ def test_missing_tantivy_package_is_a_clear_error(
     assert result.exit_code == 1
     assert "Error [E304]" in result.stderr and "pip install" in result.stderr
     assert "Traceback" not in result.output
-    assert store.current_generation(settings.index_dir) is None  # nothing half-built
+    assert generations.current_generation(settings.index_dir) is None  # nothing half-built
 
 
 def test_unknown_engine_in_the_index_asks_for_a_rebuild(
     settings: Settings, indexed: dict[str, int]
 ) -> None:
-    live = store.current_generation(settings.index_dir)
+    live = generations.current_generation(settings.index_dir)
     assert live is not None
-    meta = json.loads((live / store.META).read_text())
+    meta = json.loads((live / generations.META).read_text())
     meta["engine"] = "lucene"
-    (live / store.META).write_text(json.dumps(meta))
+    (live / generations.META).write_text(json.dumps(meta))
     with pytest.raises(IndexOutdatedError):
         run_search(settings, "école")
 
@@ -102,7 +102,7 @@ def test_tantivy_writer_waits_for_the_lock_then_writes(
     settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
 ) -> None:
     rebuild(settings, catalogue, engine="tantivy")
-    generation, engine = store.open_live(settings)
+    generation, engine = generations.open_live(settings)
     holder = engine.writer(generation, 0.0)
     threading.Timer(0.6, holder.cancel).start()  # the other writer finishes soon
     with catalogue.transaction() as session:
@@ -125,7 +125,7 @@ def test_tantivy_dead_segment_files_are_collected(
     for _ in range(3):  # enough one-document commits for tantivy to merge segments
         for doc_id in sample_ids.values():
             update_documents(settings, catalogue, [doc_id])
-    generation = store.current_generation(settings.index_dir)
+    generation = generations.current_generation(settings.index_dir)
     assert generation is not None
     meta = json.loads((generation / "meta.json").read_text())
     live = {segment["segment_id"].replace("-", "") for segment in meta["segments"]}

@@ -33,7 +33,7 @@ def catalogue_fields(home: Path) -> list[dict[str, Any]]:
     """The fields recueil indexes for every catalogue document (read before timing)."""
     from recueil.catalogue.db import open_catalogue
     from recueil.config import resolve_settings
-    from recueil.index.records import all_ids, load_records
+    from recueil.index.catalogue_records import all_ids, load_records
     from recueil.index.schema import to_fields
 
     catalogue = open_catalogue(resolve_settings(home=home))

@@ -80,7 +80,7 @@ def build_recueil(home: Path) -> dict[str, float]:
 def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
     """A bare Whoosh or tantivy index of the same fields (read before the clock starts)."""
     from recueil.bench import bare
-    from recueil.index.store import directory_size
+    from recueil.index.generations import directory_size
 
     rows = bare.catalogue_fields(home)
     shutil.rmtree(folder, ignore_errors=True)
@@ -97,8 +97,9 @@ def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
 def queries_recueil(home: Path, cases: list[dict[str, Any]], keep_open: bool) -> dict[str, Any]:
     """The search API: ``run_search`` (opens the index per call, as the CLI does), or
     one ``IndexSearcher`` kept open (as a long-running web page would)."""
-    from recueil.index import Filters, SearchRequest, open_searcher
+    from recueil.search.searcher import open_searcher
     from recueil.search.service import prepare, run_search
+    from recueil.search.types import Filters, SearchRequest
 
     settings = resolve_settings(home=home)
 

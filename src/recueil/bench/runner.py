@@ -153,7 +153,7 @@ TANTIVY_ONE_SHOT = (
 
 
 def live_generation(home: Path) -> Path:
-    from recueil.index.store import current_generation
+    from recueil.index.generations import current_generation
 
     live = current_generation(home / "index")
     if live is None:

@@ -2,8 +2,8 @@
 
 An engine stores the fields of ``schema.py`` in a generation folder and
 answers plans (``plan.py``); everything else (generations, the atomic swap,
-sync, query parsing and expansion, passages, suggestions, similar
-documents) is engine-neutral code around it. Only ``whoosh_engine`` imports
+sync here; planning, passages, suggestions, similar documents in
+``recueil.search``) is engine-neutral code around it. Only ``whoosh_engine`` imports
 whoosh and only ``tantivy_engine`` imports tantivy; they are imported when
 first used.
 """
@@ -21,7 +21,6 @@ from recueil.index.plan import Plan
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
-ENGINE = DEFAULT_ENGINE  # the engine of a new home
 _MODULES = {"whoosh": "recueil.index.whoosh_engine", "tantivy": "recueil.index.tantivy_engine"}
 _PACKAGES = {"whoosh": "whoosh", "tantivy": "tantivy"}
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from recueil.index import french
 
 if TYPE_CHECKING:
-    from recueil.index.records import IndexRecord
+    from recueil.index.catalogue_records import IndexRecord
 
 SCHEMA_VERSION = 1  # bump on any change of fields: an index built otherwise needs a rebuild
 LANGUAGE = "fr"

@@ -92,9 +92,8 @@ def search(
       recueil search 'décrochage NOT collège' --cite "Lille Sud" --sort date
       recueil search 'titre:rencontre parentalit*' --json > resultats.json
     """
-    from recueil.index import Filters
     from recueil.search.render import result_text
-    from recueil.search.service import parse_day, run_search
+    from recueil.search.service import Filters, parse_day, run_search
 
     filters = Filters(
         themes=themes, cites=cites, doc_types=doc_types, years=years,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from recueil.index import Hit, SearchResult
+from recueil.search.types import Hit, SearchResult
 
 FACET_LABELS = {"themes": "Thèmes", "cites": "Cités", "types": "Types", "years": "Années"}
 FACET_SHOWN = 8

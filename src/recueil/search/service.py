@@ -1,7 +1,8 @@
 """Search as a library call: parse, expand acronyms, query the index, suggest.
 
 The CLI is a thin layer over ``run_search`` and ``similar``; a script or a
-web page can call them the same way.
+web page can call them the same way. ``Filters``, ``Hit`` and
+``SearchResult`` are importable from here too.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from recueil import querylang as q
 from recueil.config import Settings
 from recueil.errors import QueryError
-from recueil.index import Filters, Hit, IndexSearcher, SearchRequest, SearchResult, open_searcher
-from recueil.search import query as q
 from recueil.search.acronyms import expand_acronyms, load_acronyms
+from recueil.search.searcher import IndexSearcher, open_searcher
+from recueil.search.types import Filters, Hit, SearchRequest, SearchResult
 
 # "Did you mean" is offered when a query finds fewer documents than this.
 FEW_RESULTS = 3
@@ -117,3 +119,20 @@ def parse_day(text: str, *, end: bool = False) -> dt.date:
         raise QueryError(
             f"{text!r} is not a date", hint="Write 2022, 2022-06, 2022-06-09 or 09/06/2022."
         ) from exc
+
+
+__all__ = [
+    "FEW_RESULTS",
+    "Filters",
+    "Hit",
+    "IndexSearcher",
+    "SearchOutcome",
+    "SearchRequest",
+    "SearchResult",
+    "did_you_mean",
+    "open_searcher",
+    "parse_day",
+    "prepare",
+    "run_search",
+    "similar",
+]

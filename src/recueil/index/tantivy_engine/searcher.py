@@ -23,7 +23,6 @@ _SORTS = {
 
 class TantivySearcher:
     def __init__(self, index: tantivy.Index) -> None:
-        self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
 

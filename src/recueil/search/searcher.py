@@ -1,6 +1,6 @@
 """Searching the live index, whatever engine built it: hits, facets, passages, suggestions, similar.
 
-The engine answers plans; this module plans the query (``plan.py``), builds
+The engine answers plans; this module plans the query (``planner.py``), builds
 the hits and their passages, ranks facet values, proposes spellings from the
 collection's words and picks the key words of a document for "similar".
 """
@@ -16,13 +16,14 @@ from typing import Any
 
 from recueil.config import Settings
 from recueil.errors import NotFoundError, QueryError
-from recueil.index import french, store
+from recueil.index import french, generations
 from recueil.index.engine import Engine, EngineSearcher
-from recueil.index.passages import Highlighter, opening, passage
-from recueil.index.plan import All, Every, Match, Plan, Planner, filter_plan, near
+from recueil.index.plan import AllOf, Every, Match, Plan
 from recueil.index.schema import SPELLING_FIELD
-from recueil.index.types import SORTS, Filters, Hit, SearchRequest, SearchResult
-from recueil.search.query import Node
+from recueil.querylang import Node
+from recueil.search.passages import Highlighter, opening, passage
+from recueil.search.planner import Planner, filter_plan, near
+from recueil.search.types import SORTS, Filters, Hit, SearchRequest, SearchResult
 
 SIMILAR_TERMS = 25
 SUGGEST_DISTANCE = 2
@@ -66,7 +67,7 @@ class IndexSearcher:
         def open_engine(generation: Path, engine: Engine) -> tuple[Path, str, EngineSearcher]:
             return generation, engine.name, engine.searcher(generation)
 
-        self.generation, self.engine, self._searcher = store.read_live(settings, open_engine)
+        self.generation, self.engine, self._searcher = generations.read_live(settings, open_engine)
 
     def __enter__(self) -> IndexSearcher:
         return self
@@ -153,7 +154,7 @@ class IndexSearcher:
         if not best:
             return []
         top = best[0][1]
-        query = All(
+        query = AllOf(
             (Planner.any_of([Match("text", t, round(w / top, 4)) for t, w in best]),),
             (Match("id", doc_id),),
         )
@@ -166,3 +167,8 @@ class IndexSearcher:
             hit.passage = opening(row.get("text") or "")
             hits.append(hit)
         return hits
+
+
+def open_searcher(settings: Settings) -> IndexSearcher:
+    """Open the live index for searching (a context manager)."""
+    return IndexSearcher(settings)

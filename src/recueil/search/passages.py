@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from recueil.index import french
 from recueil.index.plan import (
-    All,
-    Any,
+    AllOf,
+    AnyOf,
     Match,
     Pattern,
     Phrase,
@@ -51,7 +51,7 @@ class Highlighter:
         return found
 
     def _collect(self, plan: Plan | None, name: str) -> None:
-        if isinstance(plan, All | Any):
+        if isinstance(plan, AllOf | AnyOf):
             for child in plan.children:
                 self._collect(child, name)
         elif isinstance(plan, Match) and plan.field == name:
