@@ -140,10 +140,10 @@ def test_tantivy_dead_segment_files_are_collected(
 @given(st.text(max_size=200))
 def test_tantivy_documents_hold_the_terms_of_the_shared_analysis(text: str) -> None:
     from recueil.index import french
-    from recueil.index.tantivy_engine.schema import SEPARATOR, _text_terms
+    from recueil.index.tantivy_engine.schema import SEPARATOR
 
-    terms, words = _text_terms(text)
-    assert terms == french.terms(text)
+    terms, words = french.text_terms(text)
+    assert terms == [t.term for t in french.tokens(text)] == french.terms(text)
     assert list(words) == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
     assert all(term and SEPARATOR not in term for term in [*terms, *words])
 
@@ -181,3 +181,27 @@ def test_extreme_patterns_and_ids_agree_on_both_engines(
     assert [bool(found) for found in answers["whoosh"]] == [False, False, False, True, True, True]
     with pytest.raises(NotFoundError):
         similar(settings, 10**30)
+
+
+@needs_tantivy
+def test_rebuild_analysing_in_worker_processes_gives_the_same_index(
+    settings: Settings,
+    catalogue: Catalogue,
+    indexed: dict[str, int],
+    run_cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recueil.index import bulk
+
+    rebuild(settings, catalogue, engine="tantivy", procs=1)
+    alone = results(settings)
+    generation = generations.current_generation(settings.index_dir)
+    assert generation is not None
+    stamps = generations.get_engine("tantivy").stamps(generation)
+    monkeypatch.setattr(bulk, "PARALLEL_THRESHOLD", 0)  # the sample is small
+    result = run_cli("-q", "index", "rebuild", "--engine", "tantivy", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    generation = generations.current_generation(settings.index_dir)
+    assert generation is not None
+    assert generations.get_engine("tantivy").stamps(generation) == stamps
+    assert results(settings) == alone

@@ -15,7 +15,7 @@ from recueil.index import french
 if TYPE_CHECKING:
     from recueil.index.catalogue_records import IndexRecord
 
-SCHEMA_VERSION = 1  # bump on any change of fields: an index built otherwise needs a rebuild
+SCHEMA_VERSION = 2  # bump on any change of fields: an index built otherwise needs a rebuild
 LANGUAGE = "fr"
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5

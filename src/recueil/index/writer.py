@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, SearchIndexError
-from recueil.index import generations
+from recueil.index import bulk, generations
 from recueil.index.catalogue_records import all_ids, catalogue_stamps, load_records
 from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
 from recueil.index.schema import stamp_digest, to_fields
@@ -147,16 +147,15 @@ def _build(
 ) -> int:
     with catalogue.session() as session:
         ids = all_ids(session)
+    # The analysing processes are forked before the writer's threads start.
+    jobs = bulk.jobs_for(engine, len(ids), procs)
+    with bulk.workers(jobs) as pool, catalogue.session() as session:
         writer = engine.bulk_writer(generation, len(ids), procs)
         done = 0
 
         def work(w: EngineWriter) -> None:
             nonlocal done
-            for record in load_records(session, ids):
-                w.add(to_fields(record))
-                done += 1
-                if progress is not None:
-                    progress(done, len(ids))
+            done = bulk.feed(engine, w, session, ids, pool, progress)
 
         _commit(writer, work)
     return done

@@ -43,45 +43,36 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _text_terms(text: str) -> tuple[list[str], dict[str, None]]:
-    """The index terms of a text and its distinct spelling words, in one pass.
-
-    The same as ``french.terms`` and ``french.spelling_tokens`` (the parity
-    test holds them to it), reading the text once.
-    """
-    terms: list[str] = []
-    words: dict[str, None] = {}
-    normalise, spelling = french.normalise_word, french.spelling_word
-    for match in french.WORD_RE.finditer(text):
-        raw = match.group()
-        if term := normalise(raw):
-            terms.append(term)
-        if word := spelling(raw):
-            words[word] = None
-    return terms, words
-
-
-def to_document(fields: dict[str, Any]) -> tantivy.Document:
-    doc = tantivy.Document()
-    doc.add_integer("id", int(fields["id"]))
-    doc.add_integer("stamp", stamp_digest(fields["stamp"]))
-    for name in ("year", "day_min", "day_max"):
-        if fields.get(name) is not None:
-            doc.add_integer(name, int(fields[name]))
-    for name in TEXT_FIELDS:
-        if name != "text" and fields.get(name):
-            doc.add_text(name, SEPARATOR.join(french.terms(fields[name])))
+def prepare(fields: dict[str, Any]) -> dict[str, Any]:
+    """The analysed values of a record (the CPU-bound part, picklable for other processes)."""
+    texts = {name: SEPARATOR.join(french.terms(fields[name]))
+             for name in TEXT_FIELDS if name != "text" and fields.get(name)}  # fmt: skip
     if fields.get("text"):
-        terms, words = _text_terms(fields["text"])
-        doc.add_text("text", SEPARATOR.join(terms))
-        doc.add_text(SPELLING_FIELD, SEPARATOR.join(words))
-    for code in (fields.get("themes") or "").split():
-        doc.add_text("themes", code)
-    for name in ("cite", "cite_name", "doc_type", "sort_title"):
-        if fields.get(name):
-            doc.add_text(name, fields[name])
+        terms, words = french.text_terms(fields["text"])
+        texts["text"] = SEPARATOR.join(terms)
+        texts[SPELLING_FIELD] = SEPARATOR.join(words)
     payload = {name: fields.get(name) for name in STORED_FIELDS}
-    doc.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return {
+        "integers": {"id": int(fields["id"]), "stamp": stamp_digest(fields["stamp"]),
+                     **{name: int(fields[name]) for name in ("year", "day_min", "day_max")
+                        if fields.get(name) is not None}},
+        "texts": texts,
+        "keys": [("themes", code) for code in (fields.get("themes") or "").split()]
+                + [(name, fields[name]) for name in ("cite", "cite_name", "doc_type", "sort_title")
+                   if fields.get(name)],
+        "payload": json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+    }  # fmt: skip
+
+
+def to_document(prepared: dict[str, Any]) -> tantivy.Document:
+    doc = tantivy.Document()
+    for name, number in prepared["integers"].items():
+        doc.add_integer(name, number)
+    for name, text in prepared["texts"].items():
+        doc.add_text(name, text)
+    for name, value in prepared["keys"]:
+        doc.add_text(name, value)
+    doc.add_bytes("payload", prepared["payload"])
     return doc
 
 
