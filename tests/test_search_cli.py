@@ -217,6 +217,7 @@ def test_exports_carry_every_field_and_every_row(cfg: Settings) -> None:
         "filename",
         "entities",
         "passage",
+        "page",
     }
     lines = search_cli(cfg, "", "--nl", "--limit", "4", "--page", "2").stdout.splitlines()
     assert [json.loads(line)["rank"] for line in lines] == [5, 6, 7, 8]

@@ -34,6 +34,8 @@ class IndexRecord:
     entities: tuple[str, ...]
     source: str
     filename: str | None
+    # (offset in ``text``, page number) of each page, for documents of several pages.
+    pages: tuple[tuple[int, int], ...] = ()
 
 
 def make_stamp(updated_at: dt.datetime | None, theme_codes: Iterable[str]) -> str:
@@ -41,6 +43,16 @@ def make_stamp(updated_at: dt.datetime | None, theme_codes: Iterable[str]) -> st
     # part of the stamp so that sync notices them too.
     when = updated_at.isoformat() if updated_at else ""
     return f"{when}|{','.join(sorted(theme_codes))}"
+
+
+def page_starts(document: Document) -> tuple[tuple[int, int], ...]:
+    """Where each page starts in ``Document.text`` (pages joined by a blank line)."""
+    starts, offset = [], 0
+    for page in document.pages:
+        if page.text:
+            starts.append((offset, page.number))
+            offset += len(page.text) + 2
+    return tuple(starts) if len(starts) > 1 else ()
 
 
 def to_record(document: Document) -> IndexRecord:
@@ -61,6 +73,7 @@ def to_record(document: Document) -> IndexRecord:
         entities=tuple(dict.fromkeys(e.text for e in entities)),
         source=document.source or "",
         filename=document.filename,
+        pages=page_starts(document),
     )
 
 

@@ -31,7 +31,7 @@ SPELLING_FIELD = "spell_text"
 BOOSTS = {"title": TITLE_BOOST, "entities": ENTITY_BOOST}
 # What a hit shows, read back from the index.
 STORED_FIELDS = ("id", "title", "text", "entity_names", "themes", "cite_name", "doc_type",
-                 "year", "date", "source", "filename")  # fmt: skip
+                 "year", "date", "source", "filename", "pages")  # fmt: skip
 
 
 def day_number(year: int, month: int, day: int) -> int:
@@ -57,6 +57,7 @@ def to_fields(record: IndexRecord) -> dict[str, Any]:
         "source": record.source,
         "filename": record.filename,
         "date": record.date.isoformat() if record.date else None,
+        "pages": [list(pair) for pair in record.pages] or None,
     }
     if record.cite:
         values["cite"] = french.keyword(record.cite)

@@ -37,7 +37,8 @@ def hit_lines(hit: Hit, colour: bool) -> list[str]:
         details.append(", ".join(hit.themes))
     lines = [head, "     " + " · ".join(details)]
     if hit.passage:
-        lines.append("     " + highlight(hit.passage, hit.marks, colour))
+        where = f"p. {hit.page} · " if hit.page is not None else ""
+        lines.append("     " + where + highlight(hit.passage, hit.marks, colour))
     return lines
 
 

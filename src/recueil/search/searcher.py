@@ -49,6 +49,18 @@ def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
     )
 
 
+def page_at(pages: Any, offset: int) -> int | None:
+    """The page number at a character offset of the text (``None``: one page, or unknown)."""
+    if not isinstance(pages, list) or not pages:
+        return None
+    number = None
+    for start, page in pages:
+        if start > offset:
+            break
+        number = int(page)
+    return number
+
+
 def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
     # A document without a value may show up under an empty key, or under a
     # numeric column's default (a huge number) for years: not a facet value.
@@ -114,7 +126,8 @@ class IndexSearcher:
         for rank, (fields, score) in enumerate(found.rows, start=start + 1):
             hit = _hit(fields, rank, score if request.sort == "relevance" else None)
             if request.passages:
-                hit.passage, hit.marks = passage(fields.get("text") or "", highlighter)
+                hit.passage, hit.marks, start = passage(fields.get("text") or "", highlighter)
+                hit.page = page_at(fields.get("pages"), start)
             hits.append(hit)
         facets = {name: _counts(items) for name, items in found.facets.items()}
         return SearchResult(found.total, request.page, limit, hits, facets)

@@ -41,6 +41,8 @@ class Hit:
     passage: str = ""
     # (start, end) of the matched words inside ``passage``.
     marks: list[tuple[int, int]] = field(default_factory=list)
+    # The page the passage starts on, for documents of several pages.
+    page: int | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Every field, for --json/--nl/--csv."""
@@ -49,6 +51,7 @@ class Hit:
             "doc_type": self.doc_type, "date": self.date, "year": self.year,
             "cite": self.cite, "themes": self.themes, "source": self.source,
             "filename": self.filename, "entities": self.entities, "passage": self.passage,
+            "page": self.page,
         }  # fmt: skip
 
 

@@ -32,4 +32,5 @@ def build_schema() -> fields.Schema:
         sort_title=fields.ID(sortable=True),
         source=fields.TEXT(analyzer=analyzer, stored=True),
         filename=fields.STORED(),
+        pages=fields.STORED(),  # [offset, page number] of each page (several pages only)
     )
