@@ -7,6 +7,7 @@ here. Commands are thin: they call a tested library function and render.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -23,8 +24,42 @@ log = logging.getLogger("recueil")
 __all__ = ["AppContext", "cli", "main", "pass_app"]
 
 
+# Where each command lives: a command's module is imported only when that
+# command runs (``recueil search`` imports neither the catalogue nor spaCy).
+COMMAND_MODULES = {
+    "recueil.ingest.cli": ("ingest", "show", "list", "runs"),
+    "recueil.catalogue.cli": ("db",),
+    "recueil.index.cli": ("index",),
+    "recueil.search.cli": ("search", "similar"),
+    "recueil.records_cli": ("harvest", "export"),
+    "recueil.tagging.cli": ("themes", "tag", "retag", "explain", "eval"),
+    "recueil.maintenance.cli": ("check", "backup", "restore"),
+}
+
+
 class RecueilGroup(click.Group):
-    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1."""
+    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1.
+
+    Commands are attached on first use (``COMMAND_MODULES``).
+    """
+
+    def _attach(self, module_name: str) -> None:
+        for command in importlib.import_module(module_name).commands:
+            self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            for module_name, names in COMMAND_MODULES.items():
+                if cmd_name in names:
+                    self._attach(module_name)
+                    return super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module_name in COMMAND_MODULES:
+            self._attach(module_name)
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -88,30 +123,6 @@ def cli(
     app = AppContext(settings, verbose, quiet)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-def _attach_commands() -> None:
-    from recueil.catalogue.cli import commands as catalogue_commands
-    from recueil.index.cli import commands as index_commands
-    from recueil.ingest.cli import commands as ingest_commands
-    from recueil.maintenance.cli import commands as maintenance_commands
-    from recueil.records_cli import commands as records_commands
-    from recueil.search.cli import commands as search_commands
-    from recueil.tagging.cli import commands as tagging_commands
-
-    for command in [
-        *ingest_commands,
-        *catalogue_commands,
-        *index_commands,
-        *search_commands,
-        *records_commands,
-        *tagging_commands,
-        *maintenance_commands,
-    ]:
-        cli.add_command(command)
-
-
-_attach_commands()
 
 
 def main() -> None:
