@@ -38,6 +38,7 @@ def results(settings: Settings) -> dict[str, set[int]]:
 def test_rebuild_with_engine_switches_a_home_and_keeps_the_results(
     settings: Settings, catalogue: Catalogue, indexed: dict[str, int], run_cli
 ) -> None:
+    rebuild(settings, catalogue, engine="whoosh")
     assert info(settings).engine == "whoosh"
     before = results(settings)
     result = run_cli("-q", "index", "rebuild", "--engine", "tantivy")
@@ -62,7 +63,11 @@ def test_settings_choose_the_engine_of_a_new_index(
     settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
 ) -> None:
     update_documents(settings, catalogue, [sample_ids["cafe"]])
-    assert info(settings).engine == "whoosh"  # the default
+    assert info(settings).engine == "tantivy"  # the default of a new home
+    # An existing home keeps its engine: a rebuild without --engine stays on Whoosh.
+    rebuild(settings.with_changes(index_engine="whoosh"), catalogue)
+    rebuild(settings, catalogue)
+    assert info(settings).engine == "whoosh"
     with pytest.raises(EngineUnavailableError) as caught:
         rebuild(settings.with_changes(index_engine="lucene"), catalogue)
     assert caught.value.code == "E304" and "whoosh or tantivy" in caught.value.message

@@ -34,8 +34,8 @@ def index_group() -> None:
 @click.option(
     "--engine",
     type=click.Choice(ENGINE_CHOICES),
-    help="Index engine: whoosh (default, pure Python) or tantivy (large collections; "
-    "pip install 'recueil[tantivy]'). Default: RECUEIL_INDEX_ENGINE, else the current index's.",
+    help="Index engine: tantivy (the default of a new home) or whoosh (pure Python). "
+    "Default: RECUEIL_INDEX_ENGINE, else the current index's, else tantivy.",
 )
 @click.option(
     "--jobs",

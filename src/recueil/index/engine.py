@@ -20,7 +20,7 @@ from recueil.errors import EngineUnavailableError
 from recueil.index.plan import Plan
 
 ENGINES = ("whoosh", "tantivy")
-DEFAULT_ENGINE = "whoosh"
+DEFAULT_ENGINE = "tantivy"  # the engine of a new home; an existing home keeps its own
 _MODULES = {"whoosh": "recueil.index.whoosh_engine", "tantivy": "recueil.index.tantivy_engine"}
 _PACKAGES = {"whoosh": "whoosh", "tantivy": "tantivy"}
 

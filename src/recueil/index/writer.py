@@ -121,7 +121,8 @@ def rebuild(
     crash at any point before it leaves the old generation live and intact.
     ``progress(done, total)`` is called after each document. ``engine``
     (whoosh or tantivy) switches the home's engine; by default the settings'
-    engine, else the live index's, else Whoosh.
+    engine, else the live index's, else tantivy (a new home). ``procs``: the
+    processes that analyse the text (tantivy) or Whoosh's writer processes.
     """
     root = settings.index_dir
     chosen = get_engine(engine_name(settings, engine))

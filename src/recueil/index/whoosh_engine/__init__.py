@@ -1,7 +1,6 @@
-"""The Whoosh engine (whoosh-reloaded, pure Python): the default engine.
+"""The Whoosh engine (whoosh-reloaded, pure Python): the engine of the original design.
 
-The only package of recueil that imports whoosh (with ``french.py``'s use of
-its Snowball French stemmer).
+The only package of recueil that imports whoosh.
 """
 
 from __future__ import annotations
