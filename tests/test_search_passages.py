@@ -65,3 +65,22 @@ def test_passages_give_the_page_of_a_document_of_several_pages(
     assert "robotique" in hits["Rapport annuel"].passage
     assert hits["Note"].page is None  # one page: no page number
     assert page_at([[0, 1], [35, 2], [57, 3]], 40) == 2
+
+
+def test_patterns_without_leading_letters_are_bounded(
+    settings: Settings, indexed: dict[str, int], run_cli, monkeypatch
+) -> None:
+    from recueil.search import planner
+
+    suffix = {h.id for h in run_search(settings, "*chestre", limit=None).result.hits}
+    assert suffix == {indexed["orchestre"]}
+    # The sample has a few hundred words: the bounds are lowered to its size.
+    monkeypatch.setattr(planner, "MAX_EXPANSIONS", 50)
+    result = run_cli("search", "?*")
+    assert result.exit_code == 1
+    assert "Error [E310]" in result.stderr and "too many words" in result.stderr
+    assert "two letters" in result.stderr
+    assert run_cli("search", "*chestre").exit_code == 0
+    monkeypatch.setattr(planner, "MAX_SCANNED", 10)
+    result = run_cli("search", "*chestre")
+    assert result.exit_code == 1 and "Error [E310]" in result.stderr

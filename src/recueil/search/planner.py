@@ -41,6 +41,11 @@ TEXT_FIELDS = {"title": ("title",), "text": ("text",), "entity": ("entities",),
                "source": ("source",)}  # fmt: skip
 KEYWORD_FIELDS = {"theme": "themes", "cite": "cite", "type": "doc_type"}
 MAX_EXPANSIONS = 1000  # words a wildcard may stand for
+# A pattern with fewer literal letters before its first wildcard than this
+# (``*tion``, ``?*``, ``a*``) is expanded here against the term lists, within
+# these bounds, instead of letting the engine walk its whole dictionary.
+MIN_LITERAL = 2
+MAX_SCANNED = 200_000  # terms of one field read to expand such a pattern
 _YEARS_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:\.\.|-|–|/)\s*(\d{4}))?\s*$")
 _PREFIX_RE = re.compile(r"^[^*?]+\*$")
 
@@ -62,6 +67,27 @@ def words_like(lexicon: Lexicon, pattern: str) -> list[str]:
         w for w in lexicon.terms(SPELLING_FIELD, literal_prefix(pattern)) if regex.fullmatch(w)
     )
     return list(itertools.islice(found, MAX_EXPANSIONS))
+
+
+def too_broad(pattern: str) -> QueryError:
+    return QueryError(
+        f"the pattern {pattern!r} stands for too many words (more than {MAX_EXPANSIONS})",
+        hint="Put at least two letters before * or ?, e.g. parent* or inclu?ion.",
+    )
+
+
+def expand_bounded(lexicon: Lexicon, field: str, pattern: str, shown: str) -> list[str]:
+    """Terms of ``field`` matching ``pattern``; ``QueryError`` past the bounds."""
+    regex = pattern_regex(pattern)
+    found: list[str] = []
+    for scanned, term in enumerate(lexicon.terms(field, literal_prefix(pattern)), start=1):
+        if scanned > MAX_SCANNED:
+            raise too_broad(shown)
+        if regex.fullmatch(term):
+            found.append(term)
+            if len(found) > MAX_EXPANSIONS:
+                raise too_broad(shown)
+    return found
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -153,6 +179,8 @@ class Planner:
             raise QueryError(
                 f"wildcards do not apply to {field}: {pattern!r}", hint="Write annee:2022 or id:12."
             )
+        if len(literal_prefix(folded)) < MIN_LITERAL:
+            return self._broad(field, pattern, folded)
         if _PREFIX_RE.match(folded):
             stem = french.normalise_word(folded[:-1])
             prefixes = sorted({folded[:-1]} | ({stem} if stem else set()))
@@ -165,6 +193,16 @@ class Planner:
         for name in _text_fields(field):
             parts.append(Pattern(name, folded))
             parts.extend(Match(name, stem) for stem in stems)
+        return _any(parts)
+
+    def _broad(self, field: str | None, pattern: str, folded: str) -> Plan:
+        """A pattern with (almost) no leading letters, expanded here within bounds."""
+        words = expand_bounded(self.lexicon, SPELLING_FIELD, pattern.lower(), pattern)
+        stems = sorted({french.normalise_word(w) for w in words} - {""})
+        parts: list[Plan] = []
+        for name in _text_fields(field):
+            terms = expand_bounded(self.lexicon, name, folded, pattern)
+            parts.extend(Match(name, term) for term in sorted(set(terms) | set(stems)))
         return _any(parts)
 
     def fuzzy(self, field: str | None, text: str, distance: int) -> Plan | None:
