@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 from recueil.catalogue.models import Document, ThemeTag
 
 BATCH = 200
+# Metadata that describes the subject of a document: searched with its words.
+KEYWORD_ENTRIES = frozenset({("pdf", "Subject"), ("pdf", "Keywords"), ("xmp", "dc:subject"),
+                             ("xmp", "pdf:Keywords"), ("notice", "keyword"),
+                             ("notice", "descriptor")})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class IndexRecord:
     filename: str | None
     # (offset in ``text``, page number) of each page, for documents of several pages.
     pages: tuple[tuple[int, int], ...] = ()
+    # PDF Subject/Keywords, XMP subjects, notice keywords (``KEYWORD_ENTRIES``).
+    keywords: tuple[str, ...] = ()
 
 
 def make_stamp(updated_at: dt.datetime | None, theme_codes: Iterable[str]) -> str:
@@ -74,7 +80,11 @@ def to_record(document: Document) -> IndexRecord:
         source=document.source or "",
         filename=document.filename,
         pages=page_starts(document),
-    )
+        keywords=tuple(dict.fromkeys(
+            e.value for e in document.metadata_entries
+            if (e.namespace, e.key) in KEYWORD_ENTRIES and e.value.strip()
+        )),
+    )  # fmt: skip
 
 
 def _load(session: Session, ids: Sequence[int]) -> list[Document]:
@@ -85,6 +95,7 @@ def _load(session: Session, ids: Sequence[int]) -> list[Document]:
             selectinload(Document.pages),
             selectinload(Document.tags),
             selectinload(Document.entities),
+            selectinload(Document.metadata_entries),
         )
         .order_by(Document.id)
     )

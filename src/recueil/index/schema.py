@@ -20,9 +20,9 @@ LANGUAGE = "fr"
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
 # Fields searched when a word has no prefix.
-DEFAULT_FIELDS = ("title", "text", "entities")
-# Analysed (French) text fields.
-TEXT_FIELDS = ("title", "text", "entities", "source")
+DEFAULT_FIELDS = ("title", "text", "entities", "keywords")
+# Analysed (French) text fields. "keywords": PDF Subject/Keywords, XMP subjects.
+TEXT_FIELDS = ("title", "text", "entities", "source", "keywords")
 # Exact keys (french.keyword): filters, facets and `theme:`, `cite:`, `type:` queries.
 KEYWORD_FIELDS = ("themes", "cite", "doc_type")
 # Whole words with their accents, beside the stemmed "text" field: "did you
@@ -51,6 +51,7 @@ def to_fields(record: IndexRecord) -> dict[str, Any]:
         "title": record.title,
         "text": record.text,
         "entities": "\n".join(record.entities),
+        "keywords": "\n".join(record.keywords),
         "entity_names": list(record.entities),
         "themes": " ".join(record.themes),
         "sort_title": french.fold(record.title)[:200],

@@ -155,6 +155,12 @@ def _variants() -> dict[str, str]:
     return found
 
 
+def letter_variants(letter: str) -> list[str]:
+    """The lower-case letters that fold to ``letter`` (``e`` -> e, é, è, ê, ë…)."""
+    found = [c for c in _variants().get(letter, letter) if c.lower() == c]
+    return found or [letter]
+
+
 @lru_cache(maxsize=256)
 def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
     """Word starts (after an elided article) whose first two folded letters are in ``heads``."""

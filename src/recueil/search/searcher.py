@@ -21,7 +21,7 @@ from recueil.index.engine import Engine, EngineSearcher
 from recueil.index.plan import AllOf, Every, Match, Plan
 from recueil.index.schema import SPELLING_FIELD
 from recueil.querylang import Node
-from recueil.search.passages import Highlighter, opening, passage
+from recueil.search.passages import Highlighter, letter_variants, opening, passage
 from recueil.search.planner import Planner, filter_plan, near
 from recueil.search.types import SORTS, Filters, Hit, SearchRequest, SearchResult
 
@@ -139,12 +139,19 @@ class IndexSearcher:
             return None
         if self._searcher.doc_frequency(SPELLING_FIELD, lowered) > 0:
             return None
-        candidates = near(
-            self._searcher.terms(SPELLING_FIELD, lowered[:1]), lowered, SUGGEST_DISTANCE
-        )
-        if not candidates:
+        # Words are compared folded, so that an accent slip costs nothing
+        # (periscolère -> périscolaire is two edits, not three).
+        folded = french.fold(lowered)
+        words = {
+            french.fold(word): word
+            for first in letter_variants(folded[:1])
+            for word in self._searcher.terms(SPELLING_FIELD, first)
+        }
+        found = near(words, folded, SUGGEST_DISTANCE)
+        if not found:
             return None
         frequency = self._searcher.doc_frequency
+        candidates = [(distance, words[key]) for distance, key in found]
         best = min(candidates, key=lambda c: (c[0], -frequency(SPELLING_FIELD, c[1]), c[1]))
         return best[1]
 

@@ -18,6 +18,7 @@ def build_schema() -> fields.Schema:
         # keeps the unstemmed words in "spell_text" (schema.SPELLING_FIELD).
         text=fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
         entities=fields.TEXT(analyzer=analyzer, field_boost=ENTITY_BOOST),
+        keywords=fields.TEXT(analyzer=analyzer),  # PDF Subject/Keywords, XMP subjects
         entity_names=fields.STORED(),
         themes=fields.KEYWORD(stored=True, scorable=False),
         cite=fields.ID(),  # normalised key: filters and `cite:` queries
