@@ -202,3 +202,21 @@ def spelling_tokens(text: str) -> Iterator[Token]:
         if word:
             yield Token(word, position, match.start(), match.end())
             position += 1
+
+
+# Acronyms and codes as written: capitals and digits, maybe a sign (PRE, QPV,
+# REP+, CLAS). Indexed as they are, beside the words, so that ``PRE`` (the
+# programme) does not find "près" or "pré-".
+CODE_RE = re.compile(r"(?<![\w+])[A-Z][A-Z0-9]{1,4}\+{0,2}(?![\w+])")
+_CAPITALS = re.compile(r"[A-Z]")
+
+
+def is_code(word: str) -> bool:
+    """A query word typed as a code: 2 to 5 capitals or digits (2 capitals at least), a sign."""
+    return CODE_RE.fullmatch(word) is not None and len(_CAPITALS.findall(word)) >= 2
+
+
+def codes(text: str) -> list[str]:
+    """The distinct codes of a text, in order."""
+    found = (m.group() for m in CODE_RE.finditer(text))
+    return list(dict.fromkeys(c for c in found if len(_CAPITALS.findall(c)) >= 2))

@@ -28,6 +28,8 @@ KEYWORD_FIELDS = ("themes", "cite", "doc_type")
 # Whole words with their accents, beside the stemmed "text" field: "did you
 # mean" and wildcards draw from it.
 SPELLING_FIELD = "spell_text"
+# Acronyms and codes of the title and text as written (``french.codes``), space-separated.
+CODES_FIELD = "codes"
 BOOSTS = {"title": TITLE_BOOST, "entities": ENTITY_BOOST}
 # What a hit shows, read back from the index.
 STORED_FIELDS = ("id", "title", "text", "entity_names", "themes", "cite_name", "doc_type",
@@ -52,6 +54,7 @@ def to_fields(record: IndexRecord) -> dict[str, Any]:
         "text": record.text,
         "entities": "\n".join(record.entities),
         "keywords": "\n".join(record.keywords),
+        CODES_FIELD: " ".join(french.codes(record.title + "\n" + record.text)),
         "entity_names": list(record.entities),
         "themes": " ".join(record.themes),
         "sort_title": french.fold(record.title)[:200],

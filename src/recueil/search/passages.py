@@ -31,6 +31,7 @@ from recueil.index.plan import (
     literal_prefix,
     pattern_regex,
 )
+from recueil.index.schema import CODES_FIELD
 
 PASSAGE_CHARS = 240
 SURROUND = 60
@@ -52,6 +53,7 @@ class Highlighter:
     terms: set[str] = field(default_factory=set)
     patterns: list[re.Pattern[str]] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)  # as written: PRE, REP+
 
     @classmethod
     def of(cls, plan: Plan | None, name: str = "text") -> Highlighter:
@@ -63,6 +65,8 @@ class Highlighter:
         if isinstance(plan, AllOf | AnyOf):
             for child in plan.children:
                 self._collect(child, name)
+        elif isinstance(plan, Match) and plan.field == CODES_FIELD:
+            self.codes.add(str(plan.term))
         elif isinstance(plan, Match) and plan.field == name:
             self.terms.add(str(plan.term))
         elif isinstance(plan, Phrase) and plan.field == name:
@@ -78,13 +82,14 @@ class Highlighter:
         Stemming only shortens or alters the end of a folded word, so a word
         whose folded start is not among these cannot match: it is not stemmed.
         """
-        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns)]
+        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
+                  *(french.fold(code) for code in self.codes)]  # fmt: skip
         if any(len(start) < 2 for start in starts):
             return None
         return frozenset(start[:2] for start in starts)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.patterns or self.prefixes)
+        return bool(self.terms or self.patterns or self.prefixes or self.codes)
 
     def matches(self, term: str) -> bool:
         return (
@@ -211,13 +216,23 @@ def matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
     """The first matched words of a text, with their offsets."""
     found: list[french.Token] = []
     normalise, matches, heads = french.normalise_word, highlighter.matches, highlighter.heads()
+    codes = highlighter.codes
     for match in _words(text, heads):
         word = match.group()
         if heads is not None and _head(word) not in heads:
             continue
+        end = match.end()
+        if codes:
+            after = text[end : end + 2]
+            plus = len(after) - len(after.lstrip("+"))
+            if word + "+" * plus in codes:
+                found.append(french.Token(word, len(found), match.start(), end + plus))
+                if len(found) >= MAX_MATCHES:
+                    break
+                continue
         term = normalise(word)
         if term and matches(term):
-            found.append(french.Token(term, len(found), match.start(), match.end()))
+            found.append(french.Token(term, len(found), match.start(), end))
             if len(found) >= MAX_MATCHES:
                 break
     return found

@@ -34,7 +34,7 @@ from recueil.index.plan import (
     literal_prefix,
     pattern_regex,
 )
-from recueil.index.schema import DEFAULT_FIELDS, SPELLING_FIELD, day_number
+from recueil.index.schema import CODES_FIELD, DEFAULT_FIELDS, SPELLING_FIELD, day_number
 from recueil.search.types import Filters
 
 TEXT_FIELDS = {"title": ("title",), "text": ("text",), "entity": ("entities",),
@@ -163,6 +163,8 @@ class Planner:
     def words(self, field: str | None, text: str, slop: int = 1) -> Plan | None:
         if field is not None and _is_exact(field):
             return _exact(field, text)
+        if field in (None, "text") and french.is_code(text) and self._has_code(text):
+            return Match(CODES_FIELD, text)  # PRE the programme, not "près"
         words = french.terms(text)
         if not words:
             return None
@@ -194,6 +196,10 @@ class Planner:
             parts.append(Pattern(name, folded))
             parts.extend(Match(name, stem) for stem in stems)
         return _any(parts)
+
+    def _has_code(self, code: str) -> bool:
+        """Whether the collection writes ``code`` as a code (else it is searched as a word)."""
+        return next(iter(self.lexicon.terms(CODES_FIELD, code)), None) == code
 
     def _broad(self, field: str | None, pattern: str, folded: str) -> Plan:
         """A pattern with (almost) no leading letters, expanded here within bounds."""

@@ -16,7 +16,13 @@ from typing import Any
 import tantivy
 
 from recueil.index import french
-from recueil.index.schema import SPELLING_FIELD, STORED_FIELDS, TEXT_FIELDS, stamp_digest
+from recueil.index.schema import (
+    CODES_FIELD,
+    SPELLING_FIELD,
+    STORED_FIELDS,
+    TEXT_FIELDS,
+    stamp_digest,
+)
 
 TOKENIZER = "recueil_terms"
 SEPARATOR = "\x1f"  # between terms; never inside one (terms are folded words)
@@ -37,6 +43,7 @@ def build_schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
     builder.add_text_field(SPELLING_FIELD, tokenizer_name=TOKENIZER, index_option="basic")
+    builder.add_text_field(CODES_FIELD, tokenizer_name=TOKENIZER, index_option="freq")
     for name in FAST_TEXT_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("payload", stored=True)
@@ -51,6 +58,8 @@ def prepare(fields: dict[str, Any]) -> dict[str, Any]:
         terms, words = french.text_terms(fields["text"])
         texts["text"] = SEPARATOR.join(terms)
         texts[SPELLING_FIELD] = SEPARATOR.join(words)
+    if fields.get(CODES_FIELD):
+        texts[CODES_FIELD] = SEPARATOR.join(fields[CODES_FIELD].split())
     payload = {name: fields.get(name) for name in STORED_FIELDS}
     return {
         "integers": {"id": int(fields["id"]), "stamp": stamp_digest(fields["stamp"]),

@@ -19,6 +19,7 @@ def build_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
         entities=fields.TEXT(analyzer=analyzer, field_boost=ENTITY_BOOST),
         keywords=fields.TEXT(analyzer=analyzer),  # PDF Subject/Keywords, XMP subjects
+        codes=fields.KEYWORD(lowercase=False),  # PRE, REP+, QPV as written
         entity_names=fields.STORED(),
         themes=fields.KEYWORD(stored=True, scorable=False),
         cite=fields.ID(),  # normalised key: filters and `cite:` queries

@@ -1,4 +1,4 @@
-"""Passages: the bounded scan marks the same words as a full analysis of the text; page numbers."""
+"""Passages (bounded scan, page numbers), bounded wildcards, codes, accent slips, PDF keywords."""
 
 from __future__ import annotations
 
@@ -84,3 +84,47 @@ def test_patterns_without_leading_letters_are_bounded(
     monkeypatch.setattr(planner, "MAX_SCANNED", 10)
     result = run_cli("search", "*chestre")
     assert result.exit_code == 1 and "Error [E310]" in result.stderr
+
+
+def test_codes_are_searched_as_written_and_accent_slips_get_a_suggestion(
+    settings: Settings, catalogue: Catalogue
+) -> None:
+    pre = add_sample(catalogue, Sample("pre", "Bilan du PRE", "synthese",
+                                       ["Le PRE accompagne 40 enfants en REP+ à Calais."]))  # fmt: skip
+    near = add_sample(catalogue, Sample("pres", "Cantine", "notice",
+                                        ["Près de l'école, la pré-inscription au repas."]))  # fmt: skip
+    add_sample(catalogue, Sample("peri", "Accueil périscolaire", "notice",
+                                 ["L'accueil périscolaire du soir."]))  # fmt: skip
+    for engine in ("whoosh", "tantivy"):
+        rebuild(settings, catalogue, engine=engine)
+
+        def ids(query: str) -> set[int]:
+            return {h.id for h in run_search(settings, query, limit=None).result.hits}
+
+        assert ids("PRE") == {pre}  # the programme, not "près" or "pré-"
+        assert ids("REP+") == {pre}  # not "repas"
+        assert near in ids("pré") and near in ids("repas")
+        assert ids("CANTINE") == {near}  # capitals the collection never writes: a word
+        hit = run_search(settings, "REP+").result.hits[0]
+        assert "REP+" in [hit.passage[a:b] for a, b in hit.marks]
+        assert run_search(settings, "periscolère").suggestion == "périscolaire"
+
+
+def test_pdf_subject_and_keywords_are_searchable(settings: Settings, catalogue: Catalogue) -> None:
+    from recueil.catalogue.models import Document, MetadataEntry
+
+    doc = add_sample(catalogue, Sample("meta", "Rapport", "synthese", ["Un bilan chiffré."]))
+    add_sample(catalogue, Sample("other", "Autre", "notice", ["Rien sur le sujet."]))
+    with catalogue.transaction() as session:
+        document = session.get(Document, doc)
+        assert document is not None
+        document.metadata_entries = [
+            MetadataEntry(namespace="pdf", key="Subject", value="Soutien à la parentalité"),
+            MetadataEntry(namespace="xmp", key="dc:subject", value="coéducation"),
+            MetadataEntry(namespace="pdf", key="Producer", value="Ghostscript"),
+        ]
+    for engine in ("whoosh", "tantivy"):
+        rebuild(settings, catalogue, engine=engine)
+        for query in ("parentalite", "coéducation"):
+            assert [h.id for h in run_search(settings, query).result.hits] == [doc]
+        assert run_search(settings, "ghostscript").result.total == 0
