@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +100,8 @@ class TantivyEngine:
         return prepare(fields)
 
     def version(self) -> str:
+        from importlib.metadata import version
+
         return version("tantivy")
 
     def create(self, folder: Path) -> None:
