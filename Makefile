@@ -72,7 +72,8 @@ bench: install
 BENCH_LARGE ?= 20000
 
 bench-large: install
-	$(BIN)/python -m recueil.bench --index-only --sizes $(BENCH_LARGE) --out bench-out/report-large.md
+	$(BIN)/python -m recueil.bench --index-only --sizes $(BENCH_LARGE) --words 1500 \
+		--out bench-out/report-large.md
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

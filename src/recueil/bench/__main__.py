@@ -7,9 +7,11 @@ wall times on the machine at hand: they are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
+from recueil.bench.files import TEXT_WORDS
 from recueil.bench.runner import default_plan, run
 from recueil.errors import RecueilError
 
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"small samples and sizes {QUICK_SIZES} (a look in a minute or two)")  # fmt: skip
     parser.add_argument("--index-only", action="store_true",
                         help="only the index, query, command and sync stages (no ingest)")  # fmt: skip
+    parser.add_argument("--words", type=int, default=TEXT_WORDS,
+                        help=f"mean words of a catalogue document (default {TEXT_WORDS})")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path("bench-out"),
                         help="folder for the generated corpus (default bench-out)")  # fmt: skip
@@ -46,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = args.sizes or _sizes(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     plan = default_plan(sizes, args.quick, args.seed, args.cache.resolve(), args.index_only)
+    plan = dataclasses.replace(plan, words=max(1, args.words))
     lines: list[str] = []
 
     def out(line: str) -> None:
