@@ -114,7 +114,8 @@ def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def opening(text: str) -> str:
-    flat = _SPACES.sub(" ", text).strip()
+    # Only the start is flattened: whitespace runs past it cannot shorten it below the cut.
+    flat = _SPACES.sub(" ", text[: PASSAGE_CHARS * 8]).strip()
     return flat if len(flat) <= PASSAGE_CHARS else flat[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
@@ -175,11 +176,9 @@ def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
         pair = "".join(f"[{re.escape(variants.get(c, c))}]" for c in head)
         whole = variants.get(head, "")  # œ -> oe, æ -> ae, ß -> ss
         alternatives.append(f"{pair}|[{re.escape(whole)}]" if whole else pair)
-    elided = "|".join(sorted(french.ELISIONS, key=len, reverse=True))
-    return re.compile(
-        rf"(?<![^\W_])(?:(?:{elided})[{french.APOSTROPHES}])?(?:{'|'.join(alternatives)})",
-        re.IGNORECASE,
-    )
+    forms = {form for e in french.ELISIONS for form in (e, e.upper(), e.capitalize())}
+    elided = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b(?:(?:{elided})[{french.APOSTROPHES}])?(?:{'|'.join(alternatives)})")
 
 
 def _token_at(text: str, pos: int) -> re.Match[str] | None:
