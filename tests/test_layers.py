@@ -18,3 +18,13 @@ def test_import_contracts_hold() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
+
+
+def test_the_lazy_command_table_names_every_command_of_its_module() -> None:
+    import importlib
+
+    from recueil.cli import COMMAND_MODULES
+
+    for module_name, names in COMMAND_MODULES.items():
+        module = importlib.import_module(module_name)
+        assert sorted(c.name or "" for c in module.commands) == sorted(names), module_name
