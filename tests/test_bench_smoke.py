@@ -16,6 +16,7 @@ TABLES = (
     "## Index build, docs/s",
     "## Query latency, ms",
     "## One search command, wall s",
+    "## Targets",
     "## Peak RSS per stage",
 )
 

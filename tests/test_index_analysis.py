@@ -72,3 +72,57 @@ def test_a_word_analyses_the_same_alone_and_in_a_sentence(word: str) -> None:
         *french.terms(word),
         *french.terms("ici"),
     ]
+
+
+def test_singular_and_plural_meet_where_snowball_splits_them() -> None:
+    pairs = [("loisir", "loisirs"), ("goûter", "goûters"), ("photo", "photos"),
+             ("emploi", "emplois"), ("ami", "amis"), ("foyer", "foyers"),
+             ("français", "française"), ("conflit", "conflits")]  # fmt: skip
+    for singular, plural in pairs:
+        assert french.terms(singular) == french.terms(plural), (singular, plural)
+    # Meeting does not merge unrelated words: the law is not leisure.
+    assert french.terms("lois") == french.terms("loi") != french.terms("loisirs")
+
+
+def test_plural_table_is_derived_from_the_word_list() -> None:
+    import gzip
+    from importlib import resources
+
+    import Stemmer
+
+    from recueil.index import plurals
+
+    stemmer = Stemmer.Stemmer("french")
+    data = resources.files("recueil") / "data" / "french_words.txt.gz"
+    with gzip.open(str(data), "rt", encoding="utf-8") as handle:
+        words = {french.fold_word(w.strip()) for w in handle if w.strip()[:1] not in ("", "#")}
+    words = {w for w in words if w.isalpha() and w not in french.STOP_WORDS}
+    derived: dict[str, str] = {}
+    for singular in sorted(w for w in words if not w.endswith(("s", "x"))):
+        for plural in (singular + "s", singular + "x"):
+            one, many = stemmer.stemWord(singular), stemmer.stemWord(plural)
+            if plural not in words or one == many or many not in (plural, plural[:-1]):
+                continue
+            if len(one) < len(many) - 1:
+                derived[singular] = many
+            else:
+                derived[plural] = one
+    assert {**derived, **plurals.EXTRA} == plurals.table()
+
+
+def test_c_stemmer_agrees_with_the_pure_python_one_on_the_sample_words() -> None:
+    # The index moved from whoosh's pure-Python Snowball to PyStemmer (C); on
+    # the words of the sample collection only the plural table differs.
+    from whoosh.lang.snowball.french import FrenchStemmer
+
+    from search_corpus import SAMPLES
+
+    old = FrenchStemmer()
+    words = {french.fold_word(w) for s in SAMPLES for t in (s.title, *s.pages)
+             for w in french.WORD_RE.findall(t)}  # fmt: skip
+    words = {w for w in words if w and w not in french.STOP_WORDS and not w.isdigit()}
+    differ = {w: (old.stem(w), french.stem(w)) for w in words if old.stem(w) != french.stem(w)}
+    assert differ == {"fois": ("fois", "foi"), "sous": ("sous", "sou")}
+    # Where the two Snowball versions differ, the C one keeps masculine and feminine together.
+    assert french.stem("francaise") == french.stem("francais")
+    assert french.stem("laicite") == old.stem("laicite")

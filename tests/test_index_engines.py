@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import EngineUnavailableError, IndexOutdatedError, NotFoundError, QueryError
-from recueil.index import info, rebuild, store, sync, update_documents
+from recueil.index import generations, info, rebuild, sync, update_documents
 from recueil.index.types import SyncReport
 from recueil.search.service import run_search, similar
 from search_corpus import (  # noqa: F401
@@ -38,13 +38,14 @@ def results(settings: Settings) -> dict[str, set[int]]:
 def test_rebuild_with_engine_switches_a_home_and_keeps_the_results(
     settings: Settings, catalogue: Catalogue, indexed: dict[str, int], run_cli
 ) -> None:
+    rebuild(settings, catalogue, engine="whoosh")
     assert info(settings).engine == "whoosh"
     before = results(settings)
     result = run_cli("-q", "index", "rebuild", "--engine", "tantivy")
     assert result.exit_code == 0, result.output
     assert info(settings).engine == "tantivy"
-    live = store.current_generation(settings.index_dir)
-    assert live is not None and store.read_meta(live)["engine"] == "tantivy"
+    live = generations.current_generation(settings.index_dir)
+    assert live is not None and generations.read_meta(live)["engine"] == "tantivy"
     assert [p.name for p in settings.index_dir.glob("gen-*")] == [live.name]
     assert results(settings) == before
     # Later writes go to the live engine, without naming it again.
@@ -62,7 +63,11 @@ def test_settings_choose_the_engine_of_a_new_index(
     settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
 ) -> None:
     update_documents(settings, catalogue, [sample_ids["cafe"]])
-    assert info(settings).engine == "whoosh"  # the default
+    assert info(settings).engine == "tantivy"  # the default of a new home
+    # An existing home keeps its engine: a rebuild without --engine stays on Whoosh.
+    rebuild(settings.with_changes(index_engine="whoosh"), catalogue)
+    rebuild(settings, catalogue)
+    assert info(settings).engine == "whoosh"
     with pytest.raises(EngineUnavailableError) as caught:
         rebuild(settings.with_changes(index_engine="lucene"), catalogue)
     assert caught.value.code == "E304" and "whoosh or tantivy" in caught.value.message
@@ -82,17 +87,17 @@ def test_missing_tantivy_package_is_a_clear_error(
     assert result.exit_code == 1
     assert "Error [E304]" in result.stderr and "pip install" in result.stderr
     assert "Traceback" not in result.output
-    assert store.current_generation(settings.index_dir) is None  # nothing half-built
+    assert generations.current_generation(settings.index_dir) is None  # nothing half-built
 
 
 def test_unknown_engine_in_the_index_asks_for_a_rebuild(
     settings: Settings, indexed: dict[str, int]
 ) -> None:
-    live = store.current_generation(settings.index_dir)
+    live = generations.current_generation(settings.index_dir)
     assert live is not None
-    meta = json.loads((live / store.META).read_text())
+    meta = json.loads((live / generations.META).read_text())
     meta["engine"] = "lucene"
-    (live / store.META).write_text(json.dumps(meta))
+    (live / generations.META).write_text(json.dumps(meta))
     with pytest.raises(IndexOutdatedError):
         run_search(settings, "école")
 
@@ -102,7 +107,7 @@ def test_tantivy_writer_waits_for_the_lock_then_writes(
     settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
 ) -> None:
     rebuild(settings, catalogue, engine="tantivy")
-    generation, engine = store.open_live(settings)
+    generation, engine = generations.open_live(settings)
     holder = engine.writer(generation, 0.0)
     threading.Timer(0.6, holder.cancel).start()  # the other writer finishes soon
     with catalogue.transaction() as session:
@@ -125,7 +130,7 @@ def test_tantivy_dead_segment_files_are_collected(
     for _ in range(3):  # enough one-document commits for tantivy to merge segments
         for doc_id in sample_ids.values():
             update_documents(settings, catalogue, [doc_id])
-    generation = store.current_generation(settings.index_dir)
+    generation = generations.current_generation(settings.index_dir)
     assert generation is not None
     meta = json.loads((generation / "meta.json").read_text())
     live = {segment["segment_id"].replace("-", "") for segment in meta["segments"]}
@@ -140,10 +145,10 @@ def test_tantivy_dead_segment_files_are_collected(
 @given(st.text(max_size=200))
 def test_tantivy_documents_hold_the_terms_of_the_shared_analysis(text: str) -> None:
     from recueil.index import french
-    from recueil.index.tantivy_engine.schema import SEPARATOR, _text_terms
+    from recueil.index.tantivy_engine.schema import SEPARATOR
 
-    terms, words = _text_terms(text)
-    assert terms == french.terms(text)
+    terms, words = french.text_terms(text)
+    assert terms == [t.term for t in french.tokens(text)] == french.terms(text)
     assert list(words) == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
     assert all(term and SEPARATOR not in term for term in [*terms, *words])
 
@@ -181,3 +186,27 @@ def test_extreme_patterns_and_ids_agree_on_both_engines(
     assert [bool(found) for found in answers["whoosh"]] == [False, False, False, True, True, True]
     with pytest.raises(NotFoundError):
         similar(settings, 10**30)
+
+
+@needs_tantivy
+def test_rebuild_analysing_in_worker_processes_gives_the_same_index(
+    settings: Settings,
+    catalogue: Catalogue,
+    indexed: dict[str, int],
+    run_cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recueil.index import bulk
+
+    rebuild(settings, catalogue, engine="tantivy", procs=1)
+    alone = results(settings)
+    generation = generations.current_generation(settings.index_dir)
+    assert generation is not None
+    stamps = generations.get_engine("tantivy").stamps(generation)
+    monkeypatch.setattr(bulk, "PARALLEL_THRESHOLD", 0)  # the sample is small
+    result = run_cli("-q", "index", "rebuild", "--engine", "tantivy", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    generation = generations.current_generation(settings.index_dir)
+    assert generation is not None
+    assert generations.get_engine("tantivy").stamps(generation) == stamps
+    assert results(settings) == alone

@@ -13,7 +13,8 @@ import pytest
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, IndexOutdatedError
-from recueil.index import info, rebuild, store, update_documents
+from recueil.index import generations as gens
+from recueil.index import info, rebuild, update_documents
 from recueil.search.service import run_search
 from search_corpus import (  # noqa: F401
     SAMPLES,
@@ -47,8 +48,8 @@ def test_rebuild_indexes_every_catalogue_document(
     data = json.loads(result.stdout)
     assert data["documents"] == len(SAMPLES)
     assert data["engine"] == engine
-    assert data["schema_version"] == store.SCHEMA_VERSION
-    assert data["analyzer"] == "fr-1"
+    assert data["schema_version"] == gens.SCHEMA_VERSION
+    assert data["analyzer"] == "fr-2"
     assert data["out_of_date"] == 0
     assert data["size_bytes"] > 0
     assert len(generations(settings)) == 1
@@ -57,10 +58,10 @@ def test_rebuild_indexes_every_catalogue_document(
 def test_cli_rebuild_replaces_the_generation(
     settings: Settings, indexed: dict[str, int], run_cli, engine: str
 ) -> None:
-    before = store.current_generation(settings.index_dir)
+    before = gens.current_generation(settings.index_dir)
     result = run_cli("-q", "index", "rebuild")
     assert result.exit_code == 0, result.output
-    after = store.current_generation(settings.index_dir)
+    after = gens.current_generation(settings.index_dir)
     assert after is not None and after != before
     assert generations(settings) == [after]
     assert info(settings).documents == len(SAMPLES)
@@ -70,7 +71,7 @@ def test_cli_rebuild_replaces_the_generation(
 def test_interrupted_rebuild_leaves_the_old_index_answering(
     settings: Settings, catalogue: Catalogue, indexed: dict[str, int]
 ) -> None:
-    live = store.current_generation(settings.index_dir)
+    live = gens.current_generation(settings.index_dir)
     expected = ids_for(settings, "parentalité")
     assert expected
     # A document added after the first build: the failed rebuild must not publish it.
@@ -94,7 +95,7 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(
         rebuild(settings, catalogue, progress=crash_half_way)
 
     assert seen_during == [expected]  # searches kept working during the rebuild
-    assert store.current_generation(settings.index_dir) == live
+    assert gens.current_generation(settings.index_dir) == live
     assert ids_for(settings, "parentalité") == expected
     assert extra not in expected
     assert generations(settings) == [live]  # the half-built generation is gone
@@ -106,7 +107,7 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(
 def test_a_killed_rebuild_leftover_is_ignored_then_collected(
     settings: Settings, catalogue: Catalogue, indexed: dict[str, int]
 ) -> None:
-    live = store.current_generation(settings.index_dir)
+    live = gens.current_generation(settings.index_dir)
     leftover = settings.index_dir / "gen-20200101000000000000-99999"
     leftover.mkdir()
     (leftover / "MAIN_WRITELOCK").write_text("")
@@ -116,7 +117,7 @@ def test_a_killed_rebuild_leftover_is_ignored_then_collected(
     rebuild(settings, catalogue)
     assert not leftover.exists()
     assert not (settings.index_dir / "CURRENT.99999.tmp").exists()
-    assert store.current_generation(settings.index_dir) not in (None, live)
+    assert gens.current_generation(settings.index_dir) not in (None, live)
 
 
 def test_documents_changed_during_a_rebuild_are_caught_up(
@@ -154,11 +155,11 @@ def test_missing_index_is_a_clear_error(settings: Settings, run_cli) -> None:
 def test_index_of_another_schema_version_asks_for_a_rebuild(
     settings: Settings, indexed: dict[str, int], run_cli
 ) -> None:
-    live = store.current_generation(settings.index_dir)
+    live = gens.current_generation(settings.index_dir)
     assert live is not None
-    meta = json.loads((live / store.META).read_text())
+    meta = json.loads((live / gens.META).read_text())
     meta["schema_version"] = 0
-    (live / store.META).write_text(json.dumps(meta))
+    (live / gens.META).write_text(json.dumps(meta))
     with pytest.raises(IndexOutdatedError):
         run_search(settings, "école")
     result = run_cli("search", "école")
@@ -174,8 +175,8 @@ def test_locked_index_gives_a_clear_message(
     run_cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(store, "LOCK_WAIT", 0.3)
-    generation, live_engine = store.open_live(settings)
+    monkeypatch.setattr(gens, "LOCK_WAIT", 0.3)
+    generation, live_engine = gens.open_live(settings)
     holder = live_engine.writer(generation, 0.0)  # another writer holds the engine's lock
     try:
         with pytest.raises(IndexLockedError):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document, ThemeTag
 from recueil.config import Settings
-from recueil.index import delete_documents, info, pending, store, sync, update_documents
+from recueil.index import delete_documents, generations, info, pending, sync, update_documents
 from recueil.index.types import SyncReport
 from recueil.search.service import run_search
 from search_corpus import (  # noqa: F401
@@ -39,7 +39,7 @@ def ids_for(settings: Settings, query: str) -> set[int]:
 def test_update_documents_creates_the_index_when_there_is_none(
     settings: Settings, catalogue: Catalogue, sample_ids: dict[str, int]
 ) -> None:
-    assert store.current_generation(settings.index_dir) is None
+    assert generations.current_generation(settings.index_dir) is None
     update_documents(settings, catalogue, [sample_ids["cafe"]])
     # Built from the whole catalogue, not only the ids given.
     assert info(settings).documents == len(SAMPLES)
@@ -74,7 +74,7 @@ def test_delete_documents(settings: Settings, indexed: dict[str, int]) -> None:
 
 def test_delete_without_an_index_is_a_no_op(settings: Settings) -> None:
     delete_documents(settings, [1, 2])
-    assert store.current_generation(settings.index_dir) is None
+    assert generations.current_generation(settings.index_dir) is None
 
 
 def test_sync_touches_exactly_what_differs(

@@ -14,7 +14,7 @@ from marcgen import unimarc_record, write_records
 from pdfgen import french_pages, make_pdf
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document
-from recueil.ingest.records.attachments import (
+from recueil.ingest.attachments import (
     AttachmentRefusal,
     allowed_folders,
     resolve_reference,

@@ -218,6 +218,7 @@ def test_exports_carry_every_field_and_every_row(cfg: Settings) -> None:
         "filename",
         "entities",
         "passage",
+        "page",
     }
     lines = search_cli(cfg, "", "--nl", "--limit", "4", "--page", "2").stdout.splitlines()
     assert [json.loads(line)["rank"] for line in lines] == [5, 6, 7, 8]
@@ -252,14 +253,16 @@ def test_similar_documents(cfg: Settings, ids: dict[str, int]) -> None:
     assert missing.exit_code == 1 and "Error [E012]" in missing.stderr
 
 
-def test_search_does_not_import_spacy(cfg: Settings) -> None:
+def test_search_loads_no_catalogue_nlp_or_pdf_library(cfg: Settings) -> None:
     code = (
         "import sys, recueil.cli\n"
         "from click.testing import CliRunner\n"
         f"r = CliRunner().invoke(recueil.cli.cli, ['--home', {str(cfg.home)!r}, 'search', 'PRE'])\n"
         "assert r.exit_code == 0, r.output\n"
         "assert 'Synthèse nationale' in r.stdout\n"
-        "heavy = [m for m in ('spacy', 'thinc', 'pdfplumber', 'sqlalchemy') if m in sys.modules]\n"
+        "heavy = [m for m in ('spacy', 'thinc', 'pdfplumber', 'pypdfium2', 'sqlalchemy', 'alembic',\n"
+        "         'pymarc', 'pytesseract', 'recueil.catalogue', 'recueil.tagging', 'recueil.ingest')\n"
+        "         if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

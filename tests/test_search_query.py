@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recueil.errors import QueryError
-from recueil.search.acronyms import expand_acronyms
-from recueil.search.query import (
+from recueil.querylang import (
     And,
     Fuzzy,
     MatchAll,
@@ -21,6 +20,7 @@ from recueil.search.query import (
     Wildcard,
     parse_query,
 )
+from recueil.search.acronyms import expand_acronyms
 
 
 def test_words_are_anded_and_or_binds_looser() -> None:

@@ -58,12 +58,10 @@ _.source_fields
 _.analyse_one
 
 # Unused today: delete each with its line here.
-_.is_empty  # index/types.py Filters.is_empty
 _.is_blank  # ingest/quality.py
 _.is_garbage_char  # ingest/quality.py
 _.document_record  # ingest/records/unimarc_out.py
 _.MARC_NS  # ingest/records/xmlformats.py
-_.FIELDS  # search/query.py
 _.DOC_TYPES  # tagging/doctype.py
 
 # urllib's redirect handler dispatches on http_error_<code>: the harvester's guard

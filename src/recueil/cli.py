@@ -8,6 +8,7 @@ coded errors, or return an ``ExitCode`` when some inputs failed, and never exit.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -59,6 +60,19 @@ def _passes_through(exc: click.UsageError) -> bool:
     return type(exc).__name__ == "NoArgsIsHelpError"
 
 
+# Where each command lives: a command's module is imported only when that
+# command runs (``recueil search`` imports neither the catalogue nor spaCy).
+COMMAND_MODULES = {
+    "recueil.ingest.cli": ("ingest",),
+    "recueil.catalogue.cli": ("show", "list", "runs", "db"),
+    "recueil.index.cli": ("index",),
+    "recueil.search.cli": ("search", "similar"),
+    "recueil.ingest.records_cli": ("harvest", "export"),
+    "recueil.tagging.cli": ("themes", "tag", "retag", "explain", "eval"),
+    "recueil.maintenance.cli": ("check", "backup", "restore"),
+}
+
+
 class RecueilGroup(click.Group):
     """Turns errors into `Error [Exxx]: message` + hint and every outcome into an exit code.
 
@@ -66,7 +80,29 @@ class RecueilGroup(click.Group):
     code 2; a command returning ExitCode.FAILED (some inputs failed): exit code 1.
     Messages may quote file names, titles or a server's words: their terminal
     controls are shown as visible escapes, never sent raw.
+    Commands are attached on first use (``COMMAND_MODULES``).
     """
+
+    def _attach(self, module_name: str) -> None:
+        attached: set[str] = self.__dict__.setdefault("_attached", set())
+        if module_name not in attached:
+            attached.add(module_name)
+            for command in importlib.import_module(module_name).commands:
+                self.add_command(global_options(command))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            for module_name, names in COMMAND_MODULES.items():
+                if cmd_name in names:
+                    self._attach(module_name)
+                    return super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module_name in COMMAND_MODULES:
+            self._attach(module_name)
+        return super().list_commands(ctx)
 
     def make_context(
         self,
@@ -140,30 +176,6 @@ def cli(
     )
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-def _attach_commands() -> None:
-    from recueil.catalogue.cli import commands as catalogue_commands
-    from recueil.index.cli import commands as index_commands
-    from recueil.ingest.cli import commands as ingest_commands
-    from recueil.ingest.records_cli import commands as records_commands
-    from recueil.maintenance.cli import commands as maintenance_commands
-    from recueil.search.cli import commands as search_commands
-    from recueil.tagging.cli import commands as tagging_commands
-
-    for command in [
-        *ingest_commands,
-        *catalogue_commands,
-        *index_commands,
-        *search_commands,
-        *records_commands,
-        *tagging_commands,
-        *maintenance_commands,
-    ]:
-        cli.add_command(global_options(command))
-
-
-_attach_commands()
 
 
 def main() -> None:

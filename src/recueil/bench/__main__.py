@@ -1,4 +1,4 @@
-"""``python -m recueil.bench [--sizes 1000,10000] [--quick] [--out FILE]``.
+"""``python -m recueil.bench [--sizes 1000,10000] [--quick] [--index-only] [--out FILE]``.
 
 Prints one Markdown table per stage (progress goes to stderr). Figures are
 wall times on the machine at hand: they are printed, never asserted.
@@ -7,9 +7,11 @@ wall times on the machine at hand: they are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
+from recueil.bench.files import TEXT_WORDS
 from recueil.bench.runner import default_plan, run
 from recueil.errors import RecueilError
 
@@ -37,13 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=_sizes, help=f"default {DEFAULT_SIZES}")
     parser.add_argument("--quick", action="store_true",
                         help=f"small samples and sizes {QUICK_SIZES} (a look in a minute or two)")  # fmt: skip
+    parser.add_argument("--index-only", action="store_true",
+                        help="only the index, query, command and sync stages (no ingest)")  # fmt: skip
+    parser.add_argument("--words", type=int, default=TEXT_WORDS,
+                        help=f"mean words of a catalogue document (default {TEXT_WORDS})")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path("bench-out"),
                         help="folder for the generated corpus (default bench-out)")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
     sizes = args.sizes or _sizes(QUICK_SIZES if args.quick else DEFAULT_SIZES)
-    plan = default_plan(sizes, args.quick, args.seed, args.cache.resolve())
+    plan = default_plan(sizes, args.quick, args.seed, args.cache.resolve(), args.index_only)
+    plan = dataclasses.replace(plan, words=max(1, args.words))
     lines: list[str] = []
 
     def out(line: str) -> None:

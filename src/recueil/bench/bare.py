@@ -33,7 +33,7 @@ def catalogue_fields(home: Path) -> list[dict[str, Any]]:
     """The fields recueil indexes for every catalogue document (read before timing)."""
     from recueil.catalogue.db import open_catalogue
     from recueil.config import resolve_settings
-    from recueil.index.records import all_ids, load_records
+    from recueil.index.catalogue_records import all_ids, load_records
     from recueil.index.schema import to_fields
 
     catalogue = open_catalogue(resolve_settings(home=home))
@@ -109,8 +109,10 @@ def french_analyzer() -> tantivy.TextAnalyzer:
 def tantivy_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in ("title", "text", "entities", "source"):
-        builder.add_text_field(name, stored=name != "entities", tokenizer_name=TOKENIZER)
+    for name in ("title", "text", "entities", "source", "keywords"):
+        builder.add_text_field(
+            name, stored=name not in ("entities", "keywords"), tokenizer_name=TOKENIZER
+        )
     for name in ("themes", "cite", "cite_name", "doc_type"):
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     builder.add_integer_field("year", stored=True, indexed=True, fast=True)

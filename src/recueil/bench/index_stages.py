@@ -62,7 +62,7 @@ def percentile(values: list[float], share: float) -> float:
 # -- builds ---------------------------------------------------------------------
 
 
-def build_recueil(home: Path) -> dict[str, float]:
+def build_recueil(home: Path, engine: str = "tantivy") -> dict[str, float]:
     """``index rebuild``: read the catalogue, write a new generation, swap it in."""
     from recueil.catalogue.db import open_catalogue
     from recueil.index import info, rebuild
@@ -70,17 +70,40 @@ def build_recueil(home: Path) -> dict[str, float]:
     settings = resolve_settings(home=home)
     catalogue = open_catalogue(settings)
     started = time.perf_counter()
-    count = rebuild(settings, catalogue)
+    count = rebuild(settings, catalogue, engine=engine)
     seconds = time.perf_counter() - started
     catalogue.close()
     details = info(settings)
     return {"docs": count, "seconds": seconds, "size_mb": details.size_bytes / 1e6}
 
 
+def sync_changed(home: Path, changed: int) -> dict[str, float]:
+    """``index sync`` after ``changed`` documents of the catalogue were updated."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from recueil.catalogue.db import open_catalogue
+    from recueil.catalogue.models import Document
+    from recueil.index import sync
+
+    settings = resolve_settings(home=home)
+    catalogue = open_catalogue(settings)
+    with catalogue.transaction() as session:
+        ids = list(session.scalars(select(Document.id).order_by(Document.id).limit(changed)))
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        session.execute(update(Document).where(Document.id.in_(ids)).values(updated_at=now))
+    started = time.perf_counter()
+    report = sync(settings, catalogue)
+    seconds = time.perf_counter() - started
+    catalogue.close()
+    return {"updated": report.updated, "seconds": seconds}
+
+
 def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
     """A bare Whoosh or tantivy index of the same fields (read before the clock starts)."""
     from recueil.bench import bare
-    from recueil.index.store import directory_size
+    from recueil.index.generations import directory_size
 
     rows = bare.catalogue_fields(home)
     shutil.rmtree(folder, ignore_errors=True)
@@ -97,8 +120,9 @@ def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
 def queries_recueil(home: Path, cases: list[dict[str, Any]], keep_open: bool) -> dict[str, Any]:
     """The search API: ``run_search`` (opens the index per call, as the CLI does), or
     one ``IndexSearcher`` kept open (as a long-running web page would)."""
-    from recueil.index import Filters, SearchRequest, open_searcher
+    from recueil.search.searcher import open_searcher
     from recueil.search.service import prepare, run_search
+    from recueil.search.types import Filters, SearchRequest
 
     settings = resolve_settings(home=home)
 

@@ -16,7 +16,6 @@ from recueil.bench.child import Measured, measure
 from recueil.bench.corpus import generate_catalogue
 from recueil.bench.files import PDF_EVERY, TEXT_WORDS, ensure_files, is_pdf
 from recueil.config import resolve_settings
-from recueil.errors import BenchError
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,8 @@ class Plan:
     bare_whoosh_max: int  # largest size with its own bare Whoosh build (it is slow)
     seed: int
     cache: Path
+    index_only: bool = False  # skip extraction, tagging and ingest (``make bench-large``)
+    changed: int = 100  # documents changed before the measured ``index sync``
 
 
 @dataclass
@@ -67,21 +68,11 @@ def catalogue_home(plan: Plan, size: int) -> tuple[Path, float]:
     return home, seconds
 
 
-def run(plan: Plan, out: Callable[[str], None]) -> Run:
-    from recueil.bench import tables
-
-    state = Run(plan, out)
-    started = time.perf_counter()
-    files, seconds = ensure_files(plan.cache / f"seed{plan.seed}-files", plan.seed, plan.docs)
-    state.generation_s += seconds
-    state.progress(f"{len(files)} files ready ({seconds:.0f} s writing)")
-    pdfs = [path for index, path in enumerate(files) if is_pdf(index)]
-    homes = []
-    for size in plan.sizes:
-        home, seconds = catalogue_home(plan, size)
-        state.generation_s += seconds
-        homes.append(home)
-    tables.header(state, len(files), len(pdfs))
+def _document_stages(state: Run, files: list[Path], pdfs: list[Path]) -> dict[str, Any]:
+    """Extraction, tagging and end-to-end ingest against their baselines."""
+    plan = state.plan
+    extraction: dict[str, Any] = {}
+    tagging: dict[str, Any] = {}
     if pdfs:
         extraction = {
             "recueil": state.stage("extraction: recueil (as ingest)", ds.extract_recueil,
@@ -92,7 +83,6 @@ def run(plan: Plan, out: Callable[[str], None]) -> Run:
             "plumber": state.stage("extraction: raw pdfplumber", ds.extract_pdfplumber,
                                    pdfs[: plan.plumber_pdfs]),
         }  # fmt: skip
-        tables.extraction(state, extraction)
         tagging = {
             "recueil": state.stage("tagging: recueil", ds.tag_recueil, pdfs[: plan.tag_pdfs]),
             "full": state.stage("tagging: nlp.pipe, all components", ds.tag_spacy,
@@ -100,51 +90,81 @@ def run(plan: Plan, out: Callable[[str], None]) -> Run:
             "needed": state.stage("tagging: nlp.pipe, what tagging needs", ds.tag_spacy,
                                   pdfs[: plan.tag_pdfs], ds.NOT_NEEDED),
         }  # fmt: skip
-        tables.tagging(state, tagging)
-    else:
-        extraction, tagging = {}, {}
     ingests = {
         jobs: state.stage(f"ingest --jobs {jobs}", ds.ingest, files, jobs) for jobs in (1, 2)
     }
-    builds: dict[int, dict[str, Any]] = {}
-    queries: dict[int, dict[str, Any]] = {}
-    commands: dict[int, dict[str, Any]] = {}
+    return {"extraction": extraction, "tagging": tagging, "ingests": ingests}
+
+
+def _index_stages(state: Run, size: int, home: Path) -> dict[str, Any]:
+    """Rebuild (both engines), sync, queries and one command on one catalogue size."""
+    plan = state.plan
     cases = ix.query_cases(plan.seed, plan.queries)
-    for size, home in zip(plan.sizes, homes, strict=True):
-        bare_w, bare_t = home / "bare-whoosh", home / "bare-tantivy"
-        builds[size] = {
-            "recueil": state.stage(f"index rebuild ({size})", ix.build_recueil, home),
-            "tantivy": state.stage(f"bare tantivy build ({size})", ix.build_bare, "tantivy",
-                                   home, bare_t),
-        }  # fmt: skip
-        if size <= plan.bare_whoosh_max:
-            builds[size]["whoosh"] = state.stage(f"bare Whoosh build ({size})", ix.build_bare,
-                                                 "whoosh", home, bare_w)  # fmt: skip
-        else:  # the bare searcher reads recueil's own Whoosh index (same schema, same files)
-            bare_w = live_generation(home)
-        queries[size] = {
-            "api": state.stage(f"queries: search API ({size})", ix.queries_recueil, home,
-                               cases, False),
-            "open": state.stage(f"queries: searcher kept open ({size})", ix.queries_recueil,
-                                home, cases, True),
-            "whoosh": state.stage(f"queries: bare Whoosh ({size})", ix.queries_bare, "whoosh",
-                                  bare_w, cases),
-            "tantivy": state.stage(f"queries: bare tantivy ({size})", ix.queries_bare,
-                                   "tantivy", bare_t, cases),
-        }  # fmt: skip
-        commands[size] = one_commands(state, home, bare_w, bare_t, size)
-    tables.ingest(state, ingests, extraction, tagging, builds)
+    bare_w, bare_t = home / "bare-whoosh", home / "bare-tantivy"
+    found: dict[str, Any] = {"builds": {}, "queries": {}}
+    builds, queries = found["builds"], found["queries"]
+    if size <= plan.bare_whoosh_max:
+        builds["recueil_whoosh"] = state.stage(f"index rebuild --engine whoosh ({size})",
+                                               ix.build_recueil, home, "whoosh")  # fmt: skip
+        queries["api_whoosh"] = state.stage(f"queries: search API on Whoosh ({size})",
+                                            ix.queries_recueil, home, cases, False)  # fmt: skip
+        builds["whoosh"] = state.stage(f"bare Whoosh build ({size})", ix.build_bare,
+                                       "whoosh", home, bare_w)  # fmt: skip
+    builds["recueil"] = state.stage(f"index rebuild ({size})", ix.build_recueil, home)
+    builds["tantivy"] = state.stage(f"bare tantivy build ({size})", ix.build_bare, "tantivy",
+                                    home, bare_t)  # fmt: skip
+    if "whoosh" not in builds:  # the bare Whoosh searcher reads a Whoosh build of recueil's
+        bare_w = bare_t.with_name("bare-whoosh-none")
+    queries["api"] = state.stage(f"queries: search API ({size})", ix.queries_recueil, home,
+                                 cases, False)  # fmt: skip
+    queries["open"] = state.stage(f"queries: searcher kept open ({size})", ix.queries_recueil,
+                                  home, cases, True)  # fmt: skip
+    if bare_w.exists():
+        queries["whoosh"] = state.stage(f"queries: bare Whoosh ({size})", ix.queries_bare,
+                                        "whoosh", bare_w, cases)  # fmt: skip
+    queries["tantivy"] = state.stage(f"queries: bare tantivy ({size})", ix.queries_bare,
+                                     "tantivy", bare_t, cases)  # fmt: skip
+    found["commands"] = one_commands(state, home, bare_t, size)
+    found["sync"] = state.stage(f"index sync of {plan.changed} changed ({size})",
+                                ix.sync_changed, home, plan.changed)  # fmt: skip
+    return found
+
+
+def run(plan: Plan, out: Callable[[str], None]) -> Run:
+    from recueil.bench import tables
+
+    state = Run(plan, out)
+    started = time.perf_counter()
+    files: list[Path] = []
+    if not plan.index_only:
+        files, seconds = ensure_files(plan.cache / f"seed{plan.seed}-files", plan.seed, plan.docs)
+        state.generation_s += seconds
+        state.progress(f"{len(files)} files ready ({seconds:.0f} s writing)")
+    pdfs = [path for index, path in enumerate(files) if is_pdf(index)]
+    homes = []
+    for size in plan.sizes:
+        home, seconds = catalogue_home(plan, size)
+        state.generation_s += seconds
+        homes.append(home)
+    tables.header(state, len(files), len(pdfs))
+    documents = None if plan.index_only else _document_stages(state, files, pdfs)
+    if documents and documents["extraction"]:
+        tables.extraction(state, documents["extraction"])
+        tables.tagging(state, documents["tagging"])
+    per_size = {size: _index_stages(state, size, home)
+                for size, home in zip(plan.sizes, homes, strict=True)}  # fmt: skip
+    builds = {size: value["builds"] for size, value in per_size.items()}
+    if documents:
+        tables.ingest(state, documents["ingests"], documents["extraction"],
+                      documents["tagging"], builds)  # fmt: skip
     tables.builds(state, builds)
-    tables.queries(state, queries)
-    tables.commands(state, commands)
+    tables.queries(state, {size: value["queries"] for size, value in per_size.items()})
+    tables.commands(state, {size: value["commands"] for size, value in per_size.items()})
+    tables.targets(state, per_size)
     tables.memory(state, time.perf_counter() - started)
     return state
 
 
-WHOOSH_ONE_SHOT = (
-    "import sys; from whoosh import index, query; s = index.open_dir(sys.argv[1]).searcher(); "
-    "[h['title'] for h in s.search(query.Term('text', 'parentalit'), limit=10)]"
-)
 TANTIVY_ONE_SHOT = (
     "import sys, tantivy; ix = tantivy.Index.open(sys.argv[1]); s = ix.searcher(); "
     "q = tantivy.Query.term_query(ix.schema, 'text', 'parentalit'); "
@@ -152,32 +172,22 @@ TANTIVY_ONE_SHOT = (
 )
 
 
-def live_generation(home: Path) -> Path:
-    from recueil.index.store import current_generation
-
-    live = current_generation(home / "index")
-    if live is None:
-        raise BenchError(f"no index was built in {home}")
-    return live
-
-
-def one_commands(state: Run, home: Path, bare_w: Path, bare_t: Path, size: int) -> Any:
+def one_commands(state: Run, home: Path, bare_t: Path, size: int) -> Any:
     python = sys.executable
     recueil = str(Path(python).with_name("recueil"))
-    live = live_generation(home)
     runs = state.plan.runs
     argv = [recueil, "--home", str(home), "search", "parentalité école"]
     return {
         "recueil": state.stage(f"`recueil search` ({size})", ix.command, argv, runs),
         "pass": state.stage("`python -c pass`", ix.command, [python, "-c", "pass"], runs),
-        "whoosh": state.stage(f"bare Whoosh one-shot ({size})", ix.command,
-                              [python, "-c", WHOOSH_ONE_SHOT, str(live)], runs),
         "tantivy": state.stage(f"bare tantivy one-shot ({size})", ix.command,
                                [python, "-c", TANTIVY_ONE_SHOT, str(bare_t)], runs),
     }  # fmt: skip
 
 
-def default_plan(sizes: tuple[int, ...], quick: bool, seed: int, cache: Path) -> Plan:
+def default_plan(
+    sizes: tuple[int, ...], quick: bool, seed: int, cache: Path, index_only: bool = False
+) -> Plan:
     """Samples sized so that ``make bench`` fits in 15 minutes on 2 cores."""
     docs = min(sizes)
     pdf_count = len([i for i in range(docs) if is_pdf(i)])
@@ -193,6 +203,7 @@ def default_plan(sizes: tuple[int, ...], quick: bool, seed: int, cache: Path) ->
         bare_whoosh_max=2000,
         seed=seed,
         cache=cache,
+        index_only=index_only,
     )
 
 

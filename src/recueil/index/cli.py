@@ -34,11 +34,17 @@ def index_group() -> None:
 @click.option(
     "--engine",
     type=click.Choice(ENGINE_CHOICES),
-    help="Index engine: whoosh (default, pure Python) or tantivy (large collections; "
-    "pip install 'recueil[tantivy]'). Default: RECUEIL_INDEX_ENGINE, else the current index's.",
+    help="Index engine: tantivy (the default of a new home) or whoosh (pure Python). "
+    "Default: RECUEIL_INDEX_ENGINE, else the current index's, else tantivy.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that analyse the text while one writer feeds the engine (default: 2 "
+    "or the number of cores if fewer).",
 )
 @pass_app
-def rebuild_command(app: AppContext, engine: str | None) -> None:
+def rebuild_command(app: AppContext, engine: str | None, jobs: int | None) -> None:
     """Rebuild the whole index from the catalogue, then swap it in atomically.
 
     Searches keep answering from the old index until the new one is complete;
@@ -49,7 +55,7 @@ def rebuild_command(app: AppContext, engine: str | None) -> None:
     \b
     Example:
       recueil index rebuild
-      recueil index rebuild --engine tantivy
+      recueil index rebuild --engine tantivy --jobs 2
     """
     from recueil.index import rebuild
 
@@ -65,7 +71,7 @@ def rebuild_command(app: AppContext, engine: str | None) -> None:
                 bars.append(stack.enter_context(bar))
             bars[0].update(1)
 
-        count = rebuild(app.settings, app.catalogue, progress=progress, engine=engine)
+        count = rebuild(app.settings, app.catalogue, progress=progress, engine=engine, procs=jobs)
     elapsed = time.perf_counter() - started
     if not app.quiet:
         rate = count / elapsed if elapsed > 0 else 0.0

@@ -2,8 +2,8 @@
 
 An engine stores the fields of ``schema.py`` in a generation folder and
 answers plans (``plan.py``); everything else (generations, the atomic swap,
-sync, query parsing and expansion, passages, suggestions, similar
-documents) is engine-neutral code around it. Only ``whoosh_engine`` imports
+sync here; planning, passages, suggestions, similar documents in
+``recueil.search``) is engine-neutral code around it. Only ``whoosh_engine`` imports
 whoosh and only ``tantivy_engine`` imports tantivy; they are imported when
 first used.
 """
@@ -20,8 +20,7 @@ from recueil.errors import EngineUnavailableError
 from recueil.index.plan import Plan
 
 ENGINES = ("whoosh", "tantivy")
-DEFAULT_ENGINE = "whoosh"
-ENGINE = DEFAULT_ENGINE  # the engine of a new home
+DEFAULT_ENGINE = "tantivy"  # the engine of a new home; an existing home keeps its own
 _MODULES = {"whoosh": "recueil.index.whoosh_engine", "tantivy": "recueil.index.tantivy_engine"}
 _PACKAGES = {"whoosh": "whoosh", "tantivy": "tantivy"}
 
@@ -39,6 +38,10 @@ class EngineWriter(Protocol):
     """Writes to one generation; holds the engine's writer lock until commit or cancel."""
 
     def add(self, fields: dict[str, Any]) -> None: ...
+    def add_prepared(self, prepared: Any) -> None:
+        """Add what the engine's ``prepare`` made of a record's fields (maybe in another process)."""
+        ...
+
     def update(self, fields: dict[str, Any]) -> None: ...
     def delete(self, doc_id: int) -> None: ...
     def commit(self) -> None: ...
@@ -65,6 +68,13 @@ class EngineSearcher(Protocol):
 
 class Engine(Protocol):
     name: str
+    # Whether a rebuild analyses the text in --jobs processes (``prepare``)
+    # rather than leaving it to the engine's own writer.
+    parallel_analysis: bool
+
+    def prepare(self, fields: dict[str, Any]) -> Any:
+        """A record's fields as the engine's writer takes them (picklable, CPU-bound)."""
+        ...
 
     def version(self) -> str: ...
     def create(self, folder: Path) -> None: ...

@@ -3,7 +3,9 @@
 One function decides what a word becomes in the index, so that every engine
 (and the query side) agrees: elision (``l'``, ``qu'``, ``jusqu'``… with straight
 or typographic apostrophes), ``œ``/``æ``, lower-case, accent folding, French
-stop words, then Snowball French stemming.
+stop words, then Snowball French stemming (PyStemmer, the C implementation),
+with the singular/plural pairs Snowball splits brought together
+(``plurals.py``). Each distinct word is analysed once per process (cached).
 
 Accents are folded *before* stemming so that ``parentalite`` typed without
 accents meets ``parentalité`` from a document: both become ``parentalit``.
@@ -13,13 +15,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from whoosh.lang.snowball.french import FrenchStemmer
+import Stemmer
 
-ANALYZER_ID = "fr-1"  # bump when the analysis changes: an index built otherwise needs a rebuild
+from recueil.index import plurals
+
+ANALYZER_ID = "fr-2"  # bump when the analysis changes: an index built otherwise needs a rebuild
 
 APOSTROPHES = "'’ʼ‘´`"
 # Articles and conjunctions that elide before a vowel: l'école, qu'il, jusqu'à.
@@ -61,7 +65,8 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 WORD_RE = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W_]+)*")
 _APOS_RE = re.compile("[" + APOSTROPHES + "]")
 
-_stemmer = FrenchStemmer()
+_stemmer = Stemmer.Stemmer("french")
+_ASCII_APOSTROPHES = str.maketrans({"`": "'"})
 
 
 class Token(NamedTuple):
@@ -90,14 +95,32 @@ def strip_elision(word: str) -> tuple[str, int]:
     return word, 0
 
 
+def stem(word: str) -> str:
+    """The Snowball French stem of a folded word, singular and plural reconciled."""
+    return plurals.table().get(word) or str(_stemmer.stemWord(word))
+
+
+def fold_word(raw: str) -> str:
+    """One word folded and without its elided article, in one step."""
+    if raw.isascii():  # most words: no accent, ligature or typographic apostrophe
+        word = raw.lower()
+        if "`" in word:
+            word = word.translate(_ASCII_APOSTROPHES)
+    else:
+        word = fold(raw)
+    if "'" in word:
+        word, _ = strip_elision(word)
+    return word
+
+
 @lru_cache(maxsize=200_000)
-def _normalise(raw: str, stem: bool) -> str:
-    word, _ = strip_elision(fold(raw))
+def _normalise(raw: str, stem_it: bool) -> str:
+    word = fold_word(raw)
     if not word or word in STOP_WORDS:
         return ""
-    if stem and not word.isdigit():
-        word = _stemmer.stem(word)
-    return str(word)
+    if stem_it and not word.isdigit():
+        word = stem(word)
+    return word
 
 
 def normalise_word(raw: str, *, stem: bool = True) -> str:
@@ -116,15 +139,44 @@ def tokens(text: str, *, stem: bool = True) -> Iterator[Token]:
             position += 1
 
 
+# Word -> index term, and word -> spelling word, for every distinct word seen
+# by this process (bounded): a text is analysed with a few C-level passes.
+_TERMS: dict[str, str] = {}
+_SPELLINGS: dict[str, str] = {}
+MAX_CACHED = 500_000
+
+
+def _fill(cache: dict[str, str], words: list[str], analyse: Callable[[str], str]) -> None:
+    missing = set(words).difference(cache)
+    if len(cache) + len(missing) > MAX_CACHED:
+        cache.clear()
+        missing = set(words)
+    for word in missing:
+        cache[word] = analyse(word)
+
+
 def terms(text: str, *, stem: bool = True) -> list[str]:
     """Just the index terms of a text, in order."""
-    return [t.term for t in tokens(text, stem=stem)]
+    words = WORD_RE.findall(text)
+    if not stem:
+        return [term for word in words if (term := _normalise(word, False))]
+    _fill(_TERMS, words, normalise_word)
+    return list(filter(None, map(_TERMS.__getitem__, words)))
+
+
+def text_terms(text: str) -> tuple[list[str], list[str]]:
+    """The index terms of a text, in order, and its distinct spelling words, in one pass."""
+    words = WORD_RE.findall(text)
+    _fill(_TERMS, words, normalise_word)
+    distinct = list(dict.fromkeys(words))
+    _fill(_SPELLINGS, distinct, spelling_word)
+    spellings = dict.fromkeys(filter(None, map(_SPELLINGS.__getitem__, distinct)))
+    return list(filter(None, map(_TERMS.__getitem__, words))), list(spellings)
 
 
 def fold_pattern(pattern: str) -> str:
     """Fold a wildcard pattern the way words are folded (wildcards kept, elision removed)."""
-    word, _ = strip_elision(fold(pattern))
-    return word
+    return fold_word(pattern)
 
 
 def keyword(value: str) -> str:
@@ -150,3 +202,21 @@ def spelling_tokens(text: str) -> Iterator[Token]:
         if word:
             yield Token(word, position, match.start(), match.end())
             position += 1
+
+
+# Acronyms and codes as written: capitals and digits, maybe a sign (PRE, QPV,
+# REP+, CLAS). Indexed as they are, beside the words, so that ``PRE`` (the
+# programme) does not find "près" or "pré-".
+CODE_RE = re.compile(r"(?<![\w+])[A-Z][A-Z0-9]{1,4}\+{0,2}(?![\w+])")
+_CAPITALS = re.compile(r"[A-Z]")
+
+
+def is_code(word: str) -> bool:
+    """A query word typed as a code: 2 to 5 capitals or digits (2 capitals at least), a sign."""
+    return CODE_RE.fullmatch(word) is not None and len(_CAPITALS.findall(word)) >= 2
+
+
+def codes(text: str) -> list[str]:
+    """The distinct codes of a text, in order."""
+    found = (m.group() for m in CODE_RE.finditer(text))
+    return list(dict.fromkeys(c for c in found if len(_CAPITALS.findall(c)) >= 2))

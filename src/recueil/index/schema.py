@@ -13,25 +13,27 @@ from typing import TYPE_CHECKING, Any
 from recueil.index import french
 
 if TYPE_CHECKING:
-    from recueil.index.records import IndexRecord
+    from recueil.index.catalogue_records import IndexRecord
 
-SCHEMA_VERSION = 1  # bump on any change of fields: an index built otherwise needs a rebuild
+SCHEMA_VERSION = 2  # bump on any change of fields: an index built otherwise needs a rebuild
 LANGUAGE = "fr"
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
 # Fields searched when a word has no prefix.
-DEFAULT_FIELDS = ("title", "text", "entities")
-# Analysed (French) text fields.
-TEXT_FIELDS = ("title", "text", "entities", "source")
+DEFAULT_FIELDS = ("title", "text", "entities", "keywords")
+# Analysed (French) text fields. "keywords": PDF Subject/Keywords, XMP subjects.
+TEXT_FIELDS = ("title", "text", "entities", "source", "keywords")
 # Exact keys (french.keyword): filters, facets and `theme:`, `cite:`, `type:` queries.
 KEYWORD_FIELDS = ("themes", "cite", "doc_type")
 # Whole words with their accents, beside the stemmed "text" field: "did you
 # mean" and wildcards draw from it.
 SPELLING_FIELD = "spell_text"
+# Acronyms and codes of the title and text as written (``french.codes``), space-separated.
+CODES_FIELD = "codes"
 BOOSTS = {"title": TITLE_BOOST, "entities": ENTITY_BOOST}
 # What a hit shows, read back from the index.
 STORED_FIELDS = ("id", "title", "text", "entity_names", "themes", "cite_name", "doc_type",
-                 "year", "date", "source", "filename")  # fmt: skip
+                 "year", "date", "source", "filename", "pages")  # fmt: skip
 
 
 def day_number(year: int, month: int, day: int) -> int:
@@ -51,12 +53,15 @@ def to_fields(record: IndexRecord) -> dict[str, Any]:
         "title": record.title,
         "text": record.text,
         "entities": "\n".join(record.entities),
+        "keywords": "\n".join(record.keywords),
+        CODES_FIELD: " ".join(french.codes(record.title + "\n" + record.text)),
         "entity_names": list(record.entities),
         "themes": " ".join(record.themes),
         "sort_title": french.fold(record.title)[:200],
         "source": record.source,
         "filename": record.filename,
         "date": record.date.isoformat() if record.date else None,
+        "pages": [list(pair) for pair in record.pages] or None,
     }
     if record.cite:
         values["cite"] = french.keyword(record.cite)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from recueil.config import Settings
-from recueil.index import store
+from recueil.index import generations
 from recueil.index.types import IndexInfo
 
 
 def info(settings: Settings) -> IndexInfo:
-    generation, engine, (documents, deleted, segments) = store.read_live(
+    generation, engine, (documents, deleted, segments) = generations.read_live(
         settings, lambda generation, engine: (generation, engine, engine.stats(generation))
     )
-    meta = store.read_meta(generation)
+    meta = generations.read_meta(generation)
     return IndexInfo(
         path=str(settings.index_dir),
         generation=generation.name,
@@ -22,5 +22,5 @@ def info(settings: Settings) -> IndexInfo:
         documents=documents,
         deleted=deleted,
         segments=segments,
-        size_bytes=store.directory_size(generation),
+        size_bytes=generations.directory_size(generation),
     )

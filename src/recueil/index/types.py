@@ -1,20 +1,17 @@
-"""Engine-neutral search requests and results (no engine imported here)."""
+"""Filters over the index's fields, and what the index reports about itself and a sync."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
-
-from recueil.search.query import Node
-
-SORTS = ("relevance", "date", "oldest", "title")
-FACETS = ("themes", "cites", "types", "years")
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions that do not change the ranking: values of one filter are OR-ed."""
+    """Restrictions on the keyword and date fields that do not change the ranking.
+
+    Values of one filter are OR-ed; the search layer plans them (``search.planner``).
+    """
 
     themes: tuple[str, ...] = ()
     cites: tuple[str, ...] = ()
@@ -22,71 +19,6 @@ class Filters:
     years: tuple[int, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-
-    def is_empty(self) -> bool:
-        return not (
-            self.themes
-            or self.cites
-            or self.doc_types
-            or self.years
-            or self.date_from
-            or self.date_to
-        )
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    query: Node | None
-    filters: Filters = field(default_factory=Filters)
-    sort: str = "relevance"
-    page: int = 1
-    limit: int | None = 10  # None: every hit
-    facets: bool = True
-    passages: bool = True
-
-
-@dataclass
-class Hit:
-    id: int
-    rank: int
-    score: float | None
-    title: str
-    doc_type: str | None
-    date: str | None
-    year: int | None
-    cite: str | None
-    themes: list[str]
-    source: str
-    filename: str | None
-    entities: list[str]
-    passage: str = ""
-    # (start, end) of the matched words inside ``passage``.
-    marks: list[tuple[int, int]] = field(default_factory=list)
-
-    def as_row(self) -> dict[str, Any]:
-        """Every field, for --json/--nl/--csv."""
-        return {
-            "rank": self.rank, "id": self.id, "score": self.score, "title": self.title,
-            "doc_type": self.doc_type, "date": self.date, "year": self.year,
-            "cite": self.cite, "themes": self.themes, "source": self.source,
-            "filename": self.filename, "entities": self.entities, "passage": self.passage,
-        }  # fmt: skip
-
-
-@dataclass
-class SearchResult:
-    total: int
-    page: int
-    limit: int | None
-    hits: list[Hit]
-    # facet name -> [(value, count)], most frequent first
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        if not self.limit:
-            return 1
-        return max(1, -(-self.total // self.limit))
 
 
 @dataclass(frozen=True)

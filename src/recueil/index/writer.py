@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import IndexLockedError, IndexMissingError, SearchIndexError
-from recueil.index import store
+from recueil.index import bulk, generations
+from recueil.index.catalogue_records import all_ids, catalogue_stamps, load_records
 from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
-from recueil.index.records import all_ids, catalogue_stamps, load_records
 from recueil.index.schema import stamp_digest, to_fields
 from recueil.index.types import SyncReport
 
@@ -39,7 +39,7 @@ def engine_name(settings: Settings, engine: str | None = None) -> str:
     name = (
         engine
         or settings.index_engine
-        or store.live_engine_name(settings.index_dir)
+        or generations.live_engine_name(settings.index_dir)
         or DEFAULT_ENGINE
     )
     return check_name(name)
@@ -48,10 +48,10 @@ def engine_name(settings: Settings, engine: str | None = None) -> str:
 def _live_writer(settings: Settings) -> tuple[Path, Engine, EngineWriter]:
     """The live generation, its engine and a writer on it, still live once its lock is held."""
     for _ in range(WRITE_RETRIES):
-        generation, engine = store.open_live(settings)
-        writer = engine.writer(generation, store.LOCK_WAIT)
+        generation, engine = generations.open_live(settings)
+        writer = engine.writer(generation, generations.LOCK_WAIT)
         # A rebuild may have swapped generations while this one waited.
-        if store.current_generation(settings.index_dir) == generation:
+        if generations.current_generation(settings.index_dir) == generation:
             return generation, engine, writer
         writer.cancel()
     raise _locked(settings.index_dir)
@@ -121,20 +121,21 @@ def rebuild(
     crash at any point before it leaves the old generation live and intact.
     ``progress(done, total)`` is called after each document. ``engine``
     (whoosh or tantivy) switches the home's engine; by default the settings'
-    engine, else the live index's, else Whoosh.
+    engine, else the live index's, else tantivy (a new home). ``procs``: the
+    processes that analyse the text (tantivy) or Whoosh's writer processes.
     """
     root = settings.index_dir
     chosen = get_engine(engine_name(settings, engine))
-    with store.rebuild_lock(root):
-        store.collect_garbage(root)  # what a crashed rebuild left behind
-        generation = store.new_generation(root, chosen)
+    with generations.rebuild_lock(root):
+        generations.collect_garbage(root)  # what a crashed rebuild left behind
+        generation = generations.new_generation(root, chosen)
         try:
             count = _build(chosen, generation, catalogue, progress, procs)
             _catch_up_and_publish(settings, catalogue, chosen, generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        store.collect_garbage(root)
+        generations.collect_garbage(root)
     return count
 
 
@@ -147,16 +148,15 @@ def _build(
 ) -> int:
     with catalogue.session() as session:
         ids = all_ids(session)
+    # The analysing processes are forked before the writer's threads start.
+    jobs = bulk.jobs_for(engine, len(ids), procs)
+    with bulk.workers(jobs) as pool, catalogue.session() as session:
         writer = engine.bulk_writer(generation, len(ids), procs)
         done = 0
 
         def work(w: EngineWriter) -> None:
             nonlocal done
-            for record in load_records(session, ids):
-                w.add(to_fields(record))
-                done += 1
-                if progress is not None:
-                    progress(done, len(ids))
+            done = bulk.feed(engine, w, session, ids, pool, progress)
 
         _commit(writer, work)
     return done
@@ -167,12 +167,12 @@ def _live_held(settings: Settings) -> Iterator[None]:
     """Hold the live generation's writer lock (if there is a usable one)."""
     root = settings.index_dir
     try:
-        generation, engine = store.open_live(settings)
+        generation, engine = generations.open_live(settings)
     except SearchIndexError:
         yield  # no live index, or an outdated one that takes no more writes anyway
         return
     try:
-        holder = engine.writer(generation, store.LOCK_WAIT)
+        holder = engine.writer(generation, generations.LOCK_WAIT)
     except IndexLockedError as exc:
         raise _locked(generation or root) from exc
     try:
@@ -187,14 +187,14 @@ def _catch_up_and_publish(
     """Index what changed during the build, holding the live lock so no write is lost."""
     with _live_held(settings):
         with catalogue.session() as session:
-            writer = engine.writer(generation, store.LOCK_WAIT)
+            writer = engine.writer(generation, generations.LOCK_WAIT)
             _sync_into(engine, generation, writer, session)
-        store.publish(settings.index_dir, generation)
+        generations.publish(settings.index_dir, generation)
 
 
 def sync(settings: Settings, catalogue: Catalogue) -> SyncReport:
     """Add, update and remove exactly the documents that differ from the catalogue."""
-    if store.current_generation(settings.index_dir) is None:
+    if generations.current_generation(settings.index_dir) is None:
         return SyncReport(added=rebuild(settings, catalogue))
     generation, engine, writer = _live_writer(settings)
     with catalogue.session() as session:
@@ -204,7 +204,7 @@ def sync(settings: Settings, catalogue: Catalogue) -> SyncReport:
 def pending(settings: Settings, catalogue: Catalogue) -> SyncReport:
     """What a sync would do, without writing."""
     with catalogue.session() as session:
-        added, updated, removed, unchanged = store.read_live(
+        added, updated, removed, unchanged = generations.read_live(
             settings, lambda generation, engine: _differences(engine, generation, session)
         )
     return SyncReport(len(added), len(updated), len(removed), unchanged)
@@ -218,7 +218,7 @@ def update_documents(settings: Settings, catalogue: Catalogue, doc_ids: Sequence
     """
     if not doc_ids:
         return
-    if store.current_generation(settings.index_dir) is None:
+    if generations.current_generation(settings.index_dir) is None:
         rebuild(settings, catalogue)
         return
     _, _, writer = _live_writer(settings)

@@ -28,6 +28,7 @@ from recueil.errors import (
     IngestError,
     RecueilError,
 )
+from recueil.ingest import attachments
 from recueil.ingest.archive import archive_original, sha256_file
 from recueil.ingest.base import (
     ExtractContext,
@@ -50,7 +51,6 @@ from recueil.ingest.outcomes import (
     RunReport,
     stored_warning,
 )
-from recueil.ingest.records import attachments
 from recueil.ingest.runs import close_run, open_run, reopen_run
 from recueil.ingest.store import (
     content_sha256,

@@ -1,4 +1,6 @@
-"""Search: the query language, acronym expansion, "did you mean", similar documents.
+"""Search: planning the parsed query, passages, suggestions, similar documents, the service.
 
-Engine-neutral: it talks to the index only through ``recueil.index``.
+Engine-neutral: it reaches the index only through ``recueil.index`` (engines,
+French analysis, generations); the query language is ``recueil.querylang``.
+It imports neither spaCy nor the tagging layer.
 """

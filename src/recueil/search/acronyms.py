@@ -1,24 +1,49 @@
 """Acronym expansion from the theme data: ``PRE`` also finds "programme de réussite éducative".
 
 Acronyms collide with ordinary words (PRE, CLAS, ENT), so only a word typed
-exactly as the acronym (same case) is expanded.
+exactly as the acronym (same case) is expanded. The acronyms are read
+straight from the theme data (JSON), without the tagging layer: the theme
+data was validated when it was used for tagging; here a file that cannot be
+read is a clear error, and entries of the wrong shape are skipped.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from importlib import resources
+from typing import Any
 
+from recueil import querylang as q
 from recueil.config import Settings
-from recueil.search import query as q
+from recueil.errors import ThemeDataError
+
+
+def _theme_data(settings: Settings) -> Any:
+    path = settings.theme_file
+    try:
+        if path is None:
+            text = resources.files("recueil").joinpath("data/themes.json").read_text("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+        return json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ThemeDataError(f"cannot read the theme data {path or ''}: {exc}".strip()) from exc
 
 
 def load_acronyms(settings: Settings) -> dict[str, str]:
     """Acronym -> expansion, merged over every theme of the theme data."""
-    from recueil.tagging.themes import load_themes
-
+    data = _theme_data(settings)
+    themes = data.get("themes") if isinstance(data, dict) else None
     found: dict[str, str] = {}
-    for theme in load_themes(settings).themes:
-        found.update(theme.acronyms)
+    for theme in themes if isinstance(themes, list) else []:
+        acronyms = theme.get("acronyms") if isinstance(theme, dict) else None
+        if isinstance(acronyms, dict):
+            found.update(
+                (k.strip(), v.strip())
+                for k, v in acronyms.items()
+                if isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            )
     return found
 
 

@@ -87,9 +87,8 @@ def search(
       recueil search 'décrochage NOT collège' --cite "Lille Sud" --sort date
       recueil search 'titre:rencontre parentalit*' --json > resultats.json
     """
-    from recueil.index import Filters
     from recueil.search.render import result_text
-    from recueil.search.service import run_search
+    from recueil.search.service import Filters, run_search
 
     filters = Filters(
         themes=themes, cites=cites, doc_types=doc_types, years=years,

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import click
 
-from recueil.index import Hit, SearchResult
 from recueil.safetext import visible_line
+from recueil.search.types import Hit, SearchResult
 
 FACET_LABELS = {"themes": "Thèmes", "cites": "Cités", "types": "Types", "years": "Années"}
 FACET_SHOWN = 8
@@ -42,7 +42,8 @@ def hit_lines(hit: Hit, colour: bool) -> list[str]:
         details.append(", ".join(hit.themes))
     lines = [head, "     " + visible_line(" · ".join(details))]
     if hit.passage:
-        lines.append("     " + highlight(hit.passage, hit.marks, colour))
+        where = f"p. {hit.page} · " if hit.page is not None else ""
+        lines.append("     " + where + highlight(hit.passage, hit.marks, colour))
     return lines
 
 

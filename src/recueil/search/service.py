@@ -1,17 +1,19 @@
 """Search as a library call: parse, expand acronyms, query the index, suggest.
 
 The CLI is a thin layer over ``run_search`` and ``similar``; a script or a
-web page can call them the same way.
+web page can call them the same way. ``Filters``, ``Hit`` and
+``SearchResult`` are importable from here too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recueil import querylang as q
 from recueil.config import Settings
-from recueil.index import Filters, Hit, IndexSearcher, SearchRequest, SearchResult, open_searcher
-from recueil.search import query as q
 from recueil.search.acronyms import expand_acronyms, load_acronyms
+from recueil.search.searcher import IndexSearcher, open_searcher
+from recueil.search.types import Filters, Hit, SearchRequest, SearchResult
 
 # "Did you mean" is offered when a query finds fewer documents than this.
 FEW_RESULTS = 3
@@ -88,3 +90,19 @@ def similar(settings: Settings, doc_id: int, limit: int = 10) -> list[Hit]:
     """The documents most like one document of the index."""
     with open_searcher(settings) as searcher:
         return searcher.similar(doc_id, limit)
+
+
+__all__ = [
+    "FEW_RESULTS",
+    "Filters",
+    "Hit",
+    "IndexSearcher",
+    "SearchOutcome",
+    "SearchRequest",
+    "SearchResult",
+    "did_you_mean",
+    "open_searcher",
+    "prepare",
+    "run_search",
+    "similar",
+]

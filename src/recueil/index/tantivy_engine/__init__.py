@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import os
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from recueil.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
-from recueil.index.tantivy_engine.schema import TOKENIZER, analyzer, build_schema, to_document
+from recueil.index.tantivy_engine.schema import (
+    TOKENIZER,
+    analyzer,
+    build_schema,
+    prepare,
+    to_document,
+)
 from recueil.index.tantivy_engine.searcher import TantivySearcher
 
 BULK_HEAP = 256_000_000  # bytes, shared by the indexing threads of a rebuild
@@ -39,11 +44,14 @@ class TantivyWriter:
         self._writer = writer
 
     def add(self, fields: dict[str, Any]) -> None:
-        self._writer.add_document(to_document(fields))
+        self._writer.add_document(to_document(prepare(fields)))
+
+    def add_prepared(self, prepared: dict[str, Any]) -> None:
+        self._writer.add_document(to_document(prepared))
 
     def update(self, fields: dict[str, Any]) -> None:
         self._writer.delete_documents_by_term("id", int(fields["id"]))
-        self._writer.add_document(to_document(fields))
+        self._writer.add_document(to_document(prepare(fields)))
 
     def delete(self, doc_id: int) -> None:
         self._writer.delete_documents_by_term("id", doc_id)
@@ -86,8 +94,14 @@ def _writer(folder: Path, wait: float, heap: int, threads: int) -> TantivyWriter
 
 class TantivyEngine:
     name = "tantivy"
+    parallel_analysis = True
+
+    def prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return prepare(fields)
 
     def version(self) -> str:
+        from importlib.metadata import version
+
         return version("tantivy")
 
     def create(self, folder: Path) -> None:

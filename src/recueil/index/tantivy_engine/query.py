@@ -71,7 +71,7 @@ def to_query(node: p.Plan, schema: tantivy.Schema, expand: Expand) -> tantivy.Qu
         return tantivy.Query.all_query()
     if isinstance(node, p.Nothing):
         return tantivy.Query.empty_query()
-    if isinstance(node, p.All):
+    if isinstance(node, p.AllOf):
         clauses = [(_MUST, to_query(c, schema, expand)) for c in node.children]
         if not clauses:
             clauses.append((_MUST, tantivy.Query.all_query()))

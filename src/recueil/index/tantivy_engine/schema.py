@@ -16,7 +16,13 @@ from typing import Any
 import tantivy
 
 from recueil.index import french
-from recueil.index.schema import SPELLING_FIELD, STORED_FIELDS, TEXT_FIELDS, stamp_digest
+from recueil.index.schema import (
+    CODES_FIELD,
+    SPELLING_FIELD,
+    STORED_FIELDS,
+    TEXT_FIELDS,
+    stamp_digest,
+)
 
 TOKENIZER = "recueil_terms"
 SEPARATOR = "\x1f"  # between terms; never inside one (terms are folded words)
@@ -37,51 +43,45 @@ def build_schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
     builder.add_text_field(SPELLING_FIELD, tokenizer_name=TOKENIZER, index_option="basic")
+    builder.add_text_field(CODES_FIELD, tokenizer_name=TOKENIZER, index_option="freq")
     for name in FAST_TEXT_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("payload", stored=True)
     return builder.build()
 
 
-def _text_terms(text: str) -> tuple[list[str], dict[str, None]]:
-    """The index terms of a text and its distinct spelling words, in one pass.
-
-    The same as ``french.terms`` and ``french.spelling_tokens`` (the parity
-    test holds them to it), reading the text once.
-    """
-    terms: list[str] = []
-    words: dict[str, None] = {}
-    normalise, spelling = french.normalise_word, french.spelling_word
-    for match in french.WORD_RE.finditer(text):
-        raw = match.group()
-        if term := normalise(raw):
-            terms.append(term)
-        if word := spelling(raw):
-            words[word] = None
-    return terms, words
-
-
-def to_document(fields: dict[str, Any]) -> tantivy.Document:
-    doc = tantivy.Document()
-    doc.add_integer("id", int(fields["id"]))
-    doc.add_integer("stamp", stamp_digest(fields["stamp"]))
-    for name in ("year", "day_min", "day_max"):
-        if fields.get(name) is not None:
-            doc.add_integer(name, int(fields[name]))
-    for name in TEXT_FIELDS:
-        if name != "text" and fields.get(name):
-            doc.add_text(name, SEPARATOR.join(french.terms(fields[name])))
+def prepare(fields: dict[str, Any]) -> dict[str, Any]:
+    """The analysed values of a record (the CPU-bound part, picklable for other processes)."""
+    texts = {name: SEPARATOR.join(french.terms(fields[name]))
+             for name in TEXT_FIELDS if name != "text" and fields.get(name)}  # fmt: skip
     if fields.get("text"):
-        terms, words = _text_terms(fields["text"])
-        doc.add_text("text", SEPARATOR.join(terms))
-        doc.add_text(SPELLING_FIELD, SEPARATOR.join(words))
-    for code in (fields.get("themes") or "").split():
-        doc.add_text("themes", code)
-    for name in ("cite", "cite_name", "doc_type", "sort_title"):
-        if fields.get(name):
-            doc.add_text(name, fields[name])
+        terms, words = french.text_terms(fields["text"])
+        texts["text"] = SEPARATOR.join(terms)
+        texts[SPELLING_FIELD] = SEPARATOR.join(words)
+    if fields.get(CODES_FIELD):
+        texts[CODES_FIELD] = SEPARATOR.join(fields[CODES_FIELD].split())
     payload = {name: fields.get(name) for name in STORED_FIELDS}
-    doc.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return {
+        "integers": {"id": int(fields["id"]), "stamp": stamp_digest(fields["stamp"]),
+                     **{name: int(fields[name]) for name in ("year", "day_min", "day_max")
+                        if fields.get(name) is not None}},
+        "texts": texts,
+        "keys": [("themes", code) for code in (fields.get("themes") or "").split()]
+                + [(name, fields[name]) for name in ("cite", "cite_name", "doc_type", "sort_title")
+                   if fields.get(name)],
+        "payload": json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+    }  # fmt: skip
+
+
+def to_document(prepared: dict[str, Any]) -> tantivy.Document:
+    doc = tantivy.Document()
+    for name, number in prepared["integers"].items():
+        doc.add_integer(name, number)
+    for name, text in prepared["texts"].items():
+        doc.add_text(name, text)
+    for name, value in prepared["keys"]:
+        doc.add_text(name, value)
+    doc.add_bytes("payload", prepared["payload"])
     return doc
 
 

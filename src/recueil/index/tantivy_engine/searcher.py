@@ -23,7 +23,7 @@ _SORTS = {
 
 class TantivySearcher:
     def __init__(self, index: tantivy.Index) -> None:
-        self._index = index
+        self._index = index  # kept alive as long as its searcher
         self._schema = index.schema
         self._searcher = index.searcher()
 

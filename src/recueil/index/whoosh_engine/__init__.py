@@ -1,7 +1,6 @@
-"""The Whoosh engine (whoosh-reloaded, pure Python): the default engine.
+"""The Whoosh engine (whoosh-reloaded, pure Python): the engine of the original design.
 
-The only package of recueil that imports whoosh (with ``french.py``'s use of
-its Snowball French stemmer).
+The only package of recueil that imports whoosh.
 """
 
 from __future__ import annotations
@@ -32,6 +31,9 @@ class WhooshWriter:
     def add(self, fields: dict[str, Any]) -> None:
         self._writer.add_document(**fields)
 
+    def add_prepared(self, prepared: dict[str, Any]) -> None:
+        self._writer.add_document(**prepared)
+
     def update(self, fields: dict[str, Any]) -> None:
         self._writer.update_document(**fields)
 
@@ -54,6 +56,11 @@ def _open(folder: Path) -> Any:
 
 class WhooshEngine:
     name = "whoosh"
+    # Whoosh analyses inside its writer; its own multiprocess writer uses --jobs.
+    parallel_analysis = False
+
+    def prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return fields
 
     def version(self) -> str:
         return str(whoosh.versionstring())

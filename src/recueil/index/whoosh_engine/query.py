@@ -24,7 +24,7 @@ def to_query(node: p.Plan) -> Any:
         return wq.Every()
     if isinstance(node, p.Nothing):
         return wq.NullQuery
-    if isinstance(node, p.All):
+    if isinstance(node, p.AllOf):
         parts = [to_query(c) for c in node.children] or [wq.Every()]
         parts += [wq.Not(to_query(c)) for c in node.excluded]
         return parts[0] if len(parts) == 1 else wq.And(parts)

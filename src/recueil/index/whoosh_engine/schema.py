@@ -18,6 +18,8 @@ def build_schema() -> fields.Schema:
         # keeps the unstemmed words in "spell_text" (schema.SPELLING_FIELD).
         text=fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
         entities=fields.TEXT(analyzer=analyzer, field_boost=ENTITY_BOOST),
+        keywords=fields.TEXT(analyzer=analyzer),  # PDF Subject/Keywords, XMP subjects
+        codes=fields.KEYWORD(lowercase=False),  # PRE, REP+, QPV as written
         entity_names=fields.STORED(),
         themes=fields.KEYWORD(stored=True, scorable=False),
         cite=fields.ID(),  # normalised key: filters and `cite:` queries
@@ -32,4 +34,5 @@ def build_schema() -> fields.Schema:
         sort_title=fields.ID(sortable=True),
         source=fields.TEXT(analyzer=analyzer, stored=True),
         filename=fields.STORED(),
+        pages=fields.STORED(),  # [offset, page number] of each page (several pages only)
     )

@@ -45,7 +45,6 @@ FIELD_ALIASES = {
     "source": "source",
     "id": "id",
 }  # fmt: skip
-FIELDS = frozenset(FIELD_ALIASES.values())
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,25 @@ Engine-neutral: the same words are marked whatever engine found the
 document. A passage is up to two fragments of the text around the matched
 words, whitespace collapsed; ``marks`` are the (start, end) of the matched
 words inside it, elided article included ("l'orchestre").
+
+The text is not analysed whole: a regular expression (C speed) finds the
+words whose first two folded letters can start a searched term, only those
+are analysed, and only in a bounded window after the first match
+(``WINDOW``), up to ``MAX_MATCHES`` matched words. A 300-page text costs one
+regex scan at most, not one analysis per word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from recueil.index import french
 from recueil.index.plan import (
-    All,
-    Any,
+    AllOf,
+    AnyOf,
     Match,
     Pattern,
     Phrase,
@@ -24,6 +31,7 @@ from recueil.index.plan import (
     literal_prefix,
     pattern_regex,
 )
+from recueil.index.schema import CODES_FIELD
 
 PASSAGE_CHARS = 240
 SURROUND = 60
@@ -31,6 +39,8 @@ FRAGMENTS = 2
 # Matched words looked for before choosing fragments: enough for two good
 # ones, and a long document is not analysed to its end for a frequent word.
 MAX_MATCHES = 12
+WINDOW = 20_000  # characters after the first match where more matches are looked for
+MAX_SCAN = 200_000  # characters scanned word by word when no candidate regex applies
 BETWEEN = " … "
 _OPEN, _CLOSE = "\x02", "\x03"
 _SPACES = re.compile(r"\s+")
@@ -43,6 +53,7 @@ class Highlighter:
     terms: set[str] = field(default_factory=set)
     patterns: list[re.Pattern[str]] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)  # as written: PRE, REP+
 
     @classmethod
     def of(cls, plan: Plan | None, name: str = "text") -> Highlighter:
@@ -51,9 +62,11 @@ class Highlighter:
         return found
 
     def _collect(self, plan: Plan | None, name: str) -> None:
-        if isinstance(plan, All | Any):
+        if isinstance(plan, AllOf | AnyOf):
             for child in plan.children:
                 self._collect(child, name)
+        elif isinstance(plan, Match) and plan.field == CODES_FIELD:
+            self.codes.add(str(plan.term))
         elif isinstance(plan, Match) and plan.field == name:
             self.terms.add(str(plan.term))
         elif isinstance(plan, Phrase) and plan.field == name:
@@ -69,13 +82,14 @@ class Highlighter:
         Stemming only shortens or alters the end of a folded word, so a word
         whose folded start is not among these cannot match: it is not stemmed.
         """
-        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns)]
+        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
+                  *(french.fold(code) for code in self.codes)]  # fmt: skip
         if any(len(start) < 2 for start in starts):
             return None
         return frozenset(start[:2] for start in starts)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.patterns or self.prefixes)
+        return bool(self.terms or self.patterns or self.prefixes or self.codes)
 
     def matches(self, term: str) -> bool:
         return (
@@ -100,7 +114,8 @@ def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def opening(text: str) -> str:
-    flat = _SPACES.sub(" ", text).strip()
+    # Only the start is flattened: whitespace runs past it cannot shorten it below the cut.
+    flat = _SPACES.sub(" ", text[: PASSAGE_CHARS * 8]).strip()
     return flat if len(flat) <= PASSAGE_CHARS else flat[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
@@ -132,28 +147,108 @@ def _head(word: str) -> str:
     return french.fold(word[:3])[:2]
 
 
-def _matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    """Folded letter(s) -> the characters that fold to them (Latin ranges, full-width)."""
+    found: dict[str, str] = {}
+    chars = [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00),
+             *range(0xFF10, 0xFF5B)]  # fmt: skip
+    for code in chars:
+        char = chr(code)
+        folded = french.fold(char)
+        if folded and folded.isalnum():
+            found[folded] = found.get(folded, "") + char
+    return found
+
+
+def letter_variants(letter: str) -> list[str]:
+    """The lower-case letters that fold to ``letter`` (``e`` -> e, é, è, ê, ë…)."""
+    found = [c for c in _variants().get(letter, letter) if c.lower() == c]
+    return found or [letter]
+
+
+@lru_cache(maxsize=256)
+def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
+    """Word starts (after an elided article) whose first two folded letters are in ``heads``."""
+    variants = _variants()
+    alternatives = []
+    for head in sorted(heads):
+        pair = "".join(f"[{re.escape(variants.get(c, c))}]" for c in head)
+        whole = variants.get(head, "")  # œ -> oe, æ -> ae, ß -> ss
+        alternatives.append(f"{pair}|[{re.escape(whole)}]" if whole else pair)
+    forms = {form for e in french.ELISIONS for form in (e, e.upper(), e.capitalize())}
+    elided = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b(?:(?:{elided})[{french.APOSTROPHES}])?(?:{'|'.join(alternatives)})")
+
+
+def _token_at(text: str, pos: int) -> re.Match[str] | None:
+    """The whole word (as ``WORD_RE`` cuts the text) that holds position ``pos``."""
+    start = pos
+    while start > 0 and pos - start < 40 and text[start - 1] in french.APOSTROPHES:
+        if start < 2 or not text[start - 2].isalnum():
+            break
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    return french.WORD_RE.match(text, start)
+
+
+def _words(text: str, heads: frozenset[str] | None) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that may match, in order; a bounded window after the first."""
+    if heads is None:
+        yield from french.WORD_RE.finditer(text, 0, MAX_SCAN)
+        return
+    last, end = -1, len(text)
+    for candidate in _candidates(heads).finditer(text):
+        if candidate.start() >= end:
+            return
+        word = _token_at(text, candidate.start())
+        if word is None or word.start() <= last:
+            continue
+        last = word.start()
+        if end == len(text):
+            end = min(end, word.start() + WINDOW)
+        yield word
+
+
+def matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
+    """The first matched words of a text, with their offsets."""
     found: list[french.Token] = []
     normalise, matches, heads = french.normalise_word, highlighter.matches, highlighter.heads()
-    for match in french.WORD_RE.finditer(text):
+    codes = highlighter.codes
+    for match in _words(text, heads):
         word = match.group()
         if heads is not None and _head(word) not in heads:
             continue
+        end = match.end()
+        if codes:
+            after = text[end : end + 2]
+            plus = len(after) - len(after.lstrip("+"))
+            if word + "+" * plus in codes:
+                found.append(french.Token(word, len(found), match.start(), end + plus))
+                if len(found) >= MAX_MATCHES:
+                    break
+                continue
         term = normalise(word)
         if term and matches(term):
-            found.append(french.Token(term, len(found), match.start(), match.end()))
+            found.append(french.Token(term, len(found), match.start(), end))
             if len(found) >= MAX_MATCHES:
                 break
     return found
 
 
-def passage(text: str, highlighter: Highlighter) -> tuple[str, list[tuple[int, int]]]:
-    """The best fragments of ``text`` around the matched words, with their marks."""
+Finder = Callable[[str, Highlighter], list[french.Token]]
+
+
+def passage(
+    text: str, highlighter: Highlighter, finder: Finder = matched_words
+) -> tuple[str, list[tuple[int, int]], int]:
+    """The best fragments of ``text`` around the matched words, their marks, the first one's offset."""
     if not text or not highlighter:
-        return opening(text), []
-    hits = _matched_words(text, highlighter)
+        return opening(text), [], 0
+    hits = finder(text, highlighter)
     if not hits:
-        return opening(text), []
+        return opening(text), [], 0
     fragments: list[tuple[int, int, list[french.Token]]] = []
     index = 0
     while index < len(hits):
@@ -183,4 +278,5 @@ def passage(text: str, highlighter: Highlighter) -> tuple[str, list[tuple[int, i
             last = token.end
         out.append(text[last:end])
         pieces.append("".join(out))
-    return split_marks(BETWEEN.join(pieces))
+    shown, marks = split_marks(BETWEEN.join(pieces))
+    return shown, marks, chosen[0][2][0].start

@@ -1,6 +1,6 @@
 """Searching the live index, whatever engine built it: hits, facets, passages, suggestions, similar.
 
-The engine answers plans; this module plans the query (``plan.py``), builds
+The engine answers plans; this module plans the query (``planner.py``), builds
 the hits and their passages, ranks facet values, proposes spellings from the
 collection's words and picks the key words of a document for "similar".
 """
@@ -16,13 +16,14 @@ from typing import Any
 
 from recueil.config import Settings
 from recueil.errors import NotFoundError, QueryError
-from recueil.index import french, store
+from recueil.index import french, generations
 from recueil.index.engine import Engine, EngineSearcher
-from recueil.index.passages import Highlighter, opening, passage
-from recueil.index.plan import All, Every, Match, Plan, Planner, filter_plan, near
+from recueil.index.plan import AllOf, Every, Match, Plan
 from recueil.index.schema import SPELLING_FIELD
-from recueil.index.types import SORTS, Filters, Hit, SearchRequest, SearchResult
-from recueil.search.query import Node
+from recueil.querylang import Node
+from recueil.search.passages import Highlighter, letter_variants, opening, passage
+from recueil.search.planner import Planner, filter_plan, near
+from recueil.search.types import SORTS, Filters, Hit, SearchRequest, SearchResult
 
 SIMILAR_TERMS = 25
 SUGGEST_DISTANCE = 2
@@ -48,6 +49,18 @@ def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
     )
 
 
+def page_at(pages: Any, offset: int) -> int | None:
+    """The page number at a character offset of the text (``None``: one page, or unknown)."""
+    if not isinstance(pages, list) or not pages:
+        return None
+    number = None
+    for start, page in pages:
+        if start > offset:
+            break
+        number = int(page)
+    return number
+
+
 def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
     # A document without a value may show up under an empty key, or under a
     # numeric column's default (a huge number) for years: not a facet value.
@@ -66,7 +79,7 @@ class IndexSearcher:
         def open_engine(generation: Path, engine: Engine) -> tuple[Path, str, EngineSearcher]:
             return generation, engine.name, engine.searcher(generation)
 
-        self.generation, self.engine, self._searcher = store.read_live(settings, open_engine)
+        self.generation, self.engine, self._searcher = generations.read_live(settings, open_engine)
 
     def __enter__(self) -> IndexSearcher:
         return self
@@ -113,7 +126,8 @@ class IndexSearcher:
         for rank, (fields, score) in enumerate(found.rows, start=start + 1):
             hit = _hit(fields, rank, score if request.sort == "relevance" else None)
             if request.passages:
-                hit.passage, hit.marks = passage(fields.get("text") or "", highlighter)
+                hit.passage, hit.marks, start = passage(fields.get("text") or "", highlighter)
+                hit.page = page_at(fields.get("pages"), start)
             hits.append(hit)
         facets = {name: _counts(items) for name, items in found.facets.items()}
         return SearchResult(found.total, request.page, limit, hits, facets)
@@ -125,12 +139,19 @@ class IndexSearcher:
             return None
         if self._searcher.doc_frequency(SPELLING_FIELD, lowered) > 0:
             return None
-        candidates = near(
-            self._searcher.terms(SPELLING_FIELD, lowered[:1]), lowered, SUGGEST_DISTANCE
-        )
-        if not candidates:
+        # Words are compared folded, so that an accent slip costs nothing
+        # (periscolère -> périscolaire is two edits, not three).
+        folded = french.fold(lowered)
+        words = {
+            french.fold(word): word
+            for first in letter_variants(folded[:1])
+            for word in self._searcher.terms(SPELLING_FIELD, first)
+        }
+        found = near(words, folded, SUGGEST_DISTANCE)
+        if not found:
             return None
         frequency = self._searcher.doc_frequency
+        candidates = [(distance, words[key]) for distance, key in found]
         best = min(candidates, key=lambda c: (c[0], -frequency(SPELLING_FIELD, c[1]), c[1]))
         return best[1]
 
@@ -153,7 +174,7 @@ class IndexSearcher:
         if not best:
             return []
         top = best[0][1]
-        query = All(
+        query = AllOf(
             (Planner.any_of([Match("text", t, round(w / top, 4)) for t, w in best]),),
             (Match("id", doc_id),),
         )
@@ -166,3 +187,8 @@ class IndexSearcher:
             hit.passage = opening(row.get("text") or "")
             hits.append(hit)
         return hits
+
+
+def open_searcher(settings: Settings) -> IndexSearcher:
+    """Open the live index for searching (a context manager)."""
+    return IndexSearcher(settings)

@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 from recueil.catalogue.models import Document, ThemeTag
 
 BATCH = 200
+# Metadata that describes the subject of a document: searched with its words.
+KEYWORD_ENTRIES = frozenset({("pdf", "Subject"), ("pdf", "Keywords"), ("xmp", "dc:subject"),
+                             ("xmp", "pdf:Keywords"), ("notice", "keyword"),
+                             ("notice", "descriptor")})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,10 @@ class IndexRecord:
     entities: tuple[str, ...]
     source: str
     filename: str | None
+    # (offset in ``text``, page number) of each page, for documents of several pages.
+    pages: tuple[tuple[int, int], ...] = ()
+    # PDF Subject/Keywords, XMP subjects, notice keywords (``KEYWORD_ENTRIES``).
+    keywords: tuple[str, ...] = ()
 
 
 def make_stamp(updated_at: dt.datetime | None, theme_codes: Iterable[str]) -> str:
@@ -41,6 +49,16 @@ def make_stamp(updated_at: dt.datetime | None, theme_codes: Iterable[str]) -> st
     # part of the stamp so that sync notices them too.
     when = updated_at.isoformat() if updated_at else ""
     return f"{when}|{','.join(sorted(theme_codes))}"
+
+
+def page_starts(document: Document) -> tuple[tuple[int, int], ...]:
+    """Where each page starts in ``Document.text`` (pages joined by a blank line)."""
+    starts, offset = [], 0
+    for page in document.pages:
+        if page.text:
+            starts.append((offset, page.number))
+            offset += len(page.text) + 2
+    return tuple(starts) if len(starts) > 1 else ()
 
 
 def to_record(document: Document) -> IndexRecord:
@@ -61,7 +79,12 @@ def to_record(document: Document) -> IndexRecord:
         entities=tuple(dict.fromkeys(e.text for e in entities)),
         source=document.source or "",
         filename=document.filename,
-    )
+        pages=page_starts(document),
+        keywords=tuple(dict.fromkeys(
+            e.value for e in document.metadata_entries
+            if (e.namespace, e.key) in KEYWORD_ENTRIES and e.value.strip()
+        )),
+    )  # fmt: skip
 
 
 def _load(session: Session, ids: Sequence[int]) -> list[Document]:
@@ -72,6 +95,7 @@ def _load(session: Session, ids: Sequence[int]) -> list[Document]:
             selectinload(Document.pages),
             selectinload(Document.tags),
             selectinload(Document.entities),
+            selectinload(Document.metadata_entries),
         )
         .order_by(Document.id)
     )

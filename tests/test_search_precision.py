@@ -1,0 +1,130 @@
+"""Passages (bounded scan, page numbers), bounded wildcards, codes, accent slips, PDF keywords."""
+
+from __future__ import annotations
+
+from recueil.catalogue.db import Catalogue
+from recueil.config import Settings
+from recueil.index import french, rebuild
+from recueil.querylang import parse_query
+from recueil.search.passages import Highlighter, _head, passage
+from recueil.search.searcher import open_searcher, page_at
+from recueil.search.service import run_search
+from search_corpus import SAMPLES, Sample, add_sample, indexed_fixture, sample_ids_fixture  # noqa: F401
+
+QUERIES = ["parentalité", "école", "l'école", "orchest*", "rac?rochage", '"petite enfance"',
+           "parents OR familles", "décrochage NOT collège", "orkestre~2", "2022", "œuvre",
+           "numérique inclusion", "aujourd'hui", "santé mentale", "*ment", "cité éducative"]  # fmt: skip
+
+
+def full_scan(text: str, highlighter: Highlighter) -> list[french.Token]:
+    """Every word of the text analysed in turn (how passages were found before the window)."""
+    found: list[french.Token] = []
+    heads = highlighter.heads()
+    for match in french.WORD_RE.finditer(text):
+        word = match.group()
+        if heads is not None and _head(word) not in heads:
+            continue
+        term = french.normalise_word(word)
+        if term and highlighter.matches(term):
+            found.append(french.Token(term, len(found), match.start(), match.end()))
+            if len(found) >= 12:
+                break
+    return found
+
+
+def marked(text: str, highlighter: Highlighter, **kwargs: object) -> tuple[str, list[str]]:
+    shown, marks, _ = passage(text, highlighter, **kwargs)  # type: ignore[arg-type]
+    return shown, [shown[a:b] for a, b in marks]
+
+
+def test_bounded_passages_mark_the_same_words_as_a_full_scan(
+    settings: Settings, indexed: dict[str, int]
+) -> None:
+    texts = ["\n\n".join(p for p in s.pages if p) for s in SAMPLES]
+    compared = 0
+    with open_searcher(settings) as searcher:
+        for query in QUERIES:
+            highlighter = Highlighter.of(searcher.plan(parse_query(query)))
+            for text in texts:
+                new = marked(text, highlighter)
+                assert new == marked(text, highlighter, finder=full_scan), (query, text[:60])
+                compared += bool(new[1])
+    assert compared > 20  # the queries do mark words in many documents
+
+
+def test_passages_give_the_page_of_a_document_of_several_pages(
+    settings: Settings, catalogue: Catalogue
+) -> None:
+    pages = ["Introduction générale du rapport.", "Suite sans le mot.",
+             "Le club de robotique ouvre le mercredi."]  # fmt: skip
+    add_sample(catalogue, Sample("multi", "Rapport annuel", "synthese", pages))
+    add_sample(catalogue, Sample("one", "Note", "notice", ["Un club de robotique au collège."]))
+    rebuild(settings, catalogue)
+    hits = {h.title: h for h in run_search(settings, "robotique").result.hits}
+    assert hits["Rapport annuel"].page == 3
+    assert "robotique" in hits["Rapport annuel"].passage
+    assert hits["Note"].page is None  # one page: no page number
+    assert page_at([[0, 1], [35, 2], [57, 3]], 40) == 2
+
+
+def test_patterns_without_leading_letters_are_bounded(
+    settings: Settings, indexed: dict[str, int], run_cli, monkeypatch
+) -> None:
+    from recueil.search import planner
+
+    suffix = {h.id for h in run_search(settings, "*chestre", limit=None).result.hits}
+    assert suffix == {indexed["orchestre"]}
+    # The sample has a few hundred words: the bounds are lowered to its size.
+    monkeypatch.setattr(planner, "MAX_EXPANSIONS", 50)
+    result = run_cli("search", "?*")
+    assert result.exit_code == 1
+    assert "Error [E310]" in result.stderr and "too many words" in result.stderr
+    assert "two letters" in result.stderr
+    assert run_cli("search", "*chestre").exit_code == 0
+    monkeypatch.setattr(planner, "MAX_SCANNED", 10)
+    result = run_cli("search", "*chestre")
+    assert result.exit_code == 1 and "Error [E310]" in result.stderr
+
+
+def test_codes_are_searched_as_written_and_accent_slips_get_a_suggestion(
+    settings: Settings, catalogue: Catalogue
+) -> None:
+    pre = add_sample(catalogue, Sample("pre", "Bilan du PRE", "synthese",
+                                       ["Le PRE accompagne 40 enfants en REP+ à Calais."]))  # fmt: skip
+    near = add_sample(catalogue, Sample("pres", "Cantine", "notice",
+                                        ["Près de l'école, la pré-inscription au repas."]))  # fmt: skip
+    add_sample(catalogue, Sample("peri", "Accueil périscolaire", "notice",
+                                 ["L'accueil périscolaire du soir."]))  # fmt: skip
+    for engine in ("whoosh", "tantivy"):
+        rebuild(settings, catalogue, engine=engine)
+
+        def ids(query: str) -> set[int]:
+            return {h.id for h in run_search(settings, query, limit=None).result.hits}
+
+        assert ids("PRE") == {pre}  # the programme, not "près" or "pré-"
+        assert ids("REP+") == {pre}  # not "repas"
+        assert near in ids("pré") and near in ids("repas")
+        assert ids("CANTINE") == {near}  # capitals the collection never writes: a word
+        hit = run_search(settings, "REP+").result.hits[0]
+        assert "REP+" in [hit.passage[a:b] for a, b in hit.marks]
+        assert run_search(settings, "periscolère").suggestion == "périscolaire"
+
+
+def test_pdf_subject_and_keywords_are_searchable(settings: Settings, catalogue: Catalogue) -> None:
+    from recueil.catalogue.models import Document, MetadataEntry
+
+    doc = add_sample(catalogue, Sample("meta", "Rapport", "synthese", ["Un bilan chiffré."]))
+    add_sample(catalogue, Sample("other", "Autre", "notice", ["Rien sur le sujet."]))
+    with catalogue.transaction() as session:
+        document = session.get(Document, doc)
+        assert document is not None
+        document.metadata_entries = [
+            MetadataEntry(namespace="pdf", key="Subject", value="Soutien à la parentalité"),
+            MetadataEntry(namespace="xmp", key="dc:subject", value="coéducation"),
+            MetadataEntry(namespace="pdf", key="Producer", value="Ghostscript"),
+        ]
+    for engine in ("whoosh", "tantivy"):
+        rebuild(settings, catalogue, engine=engine)
+        for query in ("parentalite", "coéducation"):
+            assert [h.id for h in run_search(settings, query).result.hits] == [doc]
+        assert run_search(settings, "ghostscript").result.total == 0
