@@ -15,13 +15,17 @@ from recueil.catalogue.models import IngestionItem, IngestionRun, utcnow
 from recueil.errors import NotFoundError
 
 
-def open_run(session: Session, arguments: dict[str, Any]) -> int:
-    run = IngestionRun(
-        command="ingest",
-        status="running",
-        host=socket.gethostname(),
-        arguments={**arguments, "pid": os.getpid()},
-    )
+def open_run(session: Session, arguments: dict[str, Any], *, command: str = "ingest") -> int:
+    """A new run; an ingest run records its host and process (`recueil check` reads them)."""
+    if command == "ingest":
+        run = IngestionRun(
+            command=command,
+            status="running",
+            host=socket.gethostname(),
+            arguments={**arguments, "pid": os.getpid()},
+        )
+    else:
+        run = IngestionRun(command=command, status="running", arguments=arguments)
     session.add(run)
     session.flush()
     return run.id

@@ -1,33 +1,110 @@
-"""Writing an analysis onto a catalogue document, never touching manual decisions.
+"""Every write of tagging results to the catalogue, as named operations.
 
 Theme tags from the rules carry their score, evidence, tagger version and
 run; a manual tag (added, or removed and kept inactive) is left as it is, so
 re-tagging never brings back a theme a documentalist removed. Fields the
 format set (doc type, cité) are kept; what the rules set is recomputed.
+
+The catalogue does not know the tagger: an analysis is anything shaped like
+``AnalysisData`` (the tagger's ``Analysis`` is), theme data anything shaped
+like ``ThemeData``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document, DocumentDate, Entity, Theme, ThemeTag, utcnow
-from recueil.errors import ThemeDataError
-from recueil.tagging.themes import ThemeSet
-
-if TYPE_CHECKING:
-    from recueil.tagging.analyse import Analysis
 
 RULES = "rules"
 MANUAL = "manual"
 _SYNCED_KEY = "recueil_themes_synced"
 
 
-def sync_themes(session: Session, themes: ThemeSet) -> None:
-    """Create or update the Theme rows from the theme data (rows of removed themes stay)."""
+class ScoreData(Protocol):
+    @property
+    def score(self) -> float: ...
+    @property
+    def evidence(self) -> dict[str, Any]: ...
+
+
+class DateData(Protocol):
+    @property
+    def value(self) -> Any: ...  # a datetime.date
+    @property
+    def precision(self) -> str: ...
+    @property
+    def raw(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def year_inferred(self) -> bool: ...
+
+
+class EntityData(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def normalised(self) -> str: ...
+    @property
+    def count(self) -> int: ...
+
+
+class AnalysisData(Protocol):
+    """What the catalogue stores of one document's analysis."""
+
+    @property
+    def scores(self) -> Mapping[str, ScoreData]: ...
+    @property
+    def themes(self) -> Sequence[str]: ...
+    @property
+    def tagger_version(self) -> str: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def words(self) -> int: ...
+    @property
+    def dates(self) -> Sequence[DateData]: ...
+    @property
+    def main_date(self) -> DateData | None: ...
+    @property
+    def doc_type(self) -> str | None: ...
+    @property
+    def cite(self) -> str | None: ...
+    @property
+    def entities(self) -> Sequence[EntityData]: ...
+
+
+class ThemeEntry(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+class ThemeData(Protocol):
+    @property
+    def digest(self) -> str: ...
+    @property
+    def themes(self) -> Sequence[ThemeEntry]: ...
+
+
+def sync_themes(session: Session, themes: ThemeData) -> None:
+    """Create or update the Theme rows from the theme data (rows of removed themes stay).
+
+    Done once per session and theme data: a second call with the same digest is free.
+    """
+    if session.info.get(_SYNCED_KEY) == themes.digest:
+        return
     existing = {t.code: t for t in session.scalars(select(Theme))}
     for position, theme in enumerate(themes.themes):
         row = existing.get(theme.code)
@@ -46,21 +123,10 @@ def sync_themes(session: Session, themes: ThemeSet) -> None:
     session.info[_SYNCED_KEY] = themes.digest
 
 
-def _ensure_themes(session: Session, analysis: Analysis) -> None:
-    if analysis.theme_set is not None:
-        if session.info.get(_SYNCED_KEY) != analysis.theme_set.digest:
-            sync_themes(session, analysis.theme_set)
-        return
-    known = set(session.scalars(select(Theme.code)))
-    missing = sorted(set(analysis.scores) - known)
-    if missing:
-        raise ThemeDataError(f"themes missing from the catalogue: {', '.join(missing)}")
-
-
-def scores_json(analysis: Analysis) -> dict[str, Any]:
+def scores_json(analysis: AnalysisData) -> dict[str, Any]:
     return {
         "tagger_version": analysis.tagger_version,
-        "threshold": analysis.theme_set.threshold if analysis.theme_set else None,
+        "threshold": analysis.threshold,
         "words": analysis.words,
         "scores": {
             code: {"score": s.score, "evidence": s.evidence} for code, s in analysis.scores.items()
@@ -71,16 +137,16 @@ def scores_json(analysis: Analysis) -> dict[str, Any]:
 def apply_analysis(
     session: Session,
     document: Document,
-    analysis: Analysis,
+    analysis: AnalysisData,
     run_id: int | None,
     *,
     only_themes: Collection[str] | None = None,
 ) -> None:
     """Write themes, dates, type, cité and entities of ``analysis`` onto ``document``.
 
+    The themes of the analysis must be in the catalogue (``sync_themes``).
     With ``only_themes``, only the tags (and stored scores) of those themes change.
     """
-    _ensure_themes(session, analysis)
     now = utcnow()
     previous: dict[str, Any] = dict(document.theme_scores or {})
     _apply_tags(document, analysis, run_id, only_themes)
@@ -95,25 +161,7 @@ def apply_analysis(
         document.tagged_at = now
         document.updated_at = now
         return
-    # Remember which fields the rules set, so a later run may change them again.
-    set_by_rules = set(previous.get("set_by_rules", []))
-    if analysis.doc_type and (document.doc_type is None or "doc_type" in set_by_rules):
-        if document.doc_type is None:
-            set_by_rules.add("doc_type")
-        document.doc_type = analysis.doc_type
-    if analysis.cite and (document.cite_educative is None or "cite" in set_by_rules):
-        if document.cite_educative is None:
-            set_by_rules.add("cite")
-        document.cite_educative = analysis.cite
-    elif not analysis.cite and "cite" in set_by_rules:
-        document.cite_educative = None
-        set_by_rules.discard("cite")
-    main = analysis.main_date
-    if main is not None:
-        document.date = main.value if main.precision != "year" else None
-        document.year = main.value.year
-        document.date_source = f"{main.source} ({main.precision})"[:120]
-    stored["set_by_rules"] = sorted(set_by_rules)
+    stored["set_by_rules"] = sorted(_apply_fields(document, analysis, previous))
     document.theme_scores = stored
     document.dates = [
         DocumentDate(
@@ -133,8 +181,31 @@ def apply_analysis(
     document.updated_at = now
 
 
+def _apply_fields(document: Document, analysis: AnalysisData, previous: dict[str, Any]) -> set[str]:
+    """Doc type, cité and date from the rules; returns the fields the rules now set."""
+    # Remember which fields the rules set, so a later run may change them again.
+    set_by_rules = set(previous.get("set_by_rules", []))
+    if analysis.doc_type and (document.doc_type is None or "doc_type" in set_by_rules):
+        if document.doc_type is None:
+            set_by_rules.add("doc_type")
+        document.doc_type = analysis.doc_type
+    if analysis.cite and (document.cite_educative is None or "cite" in set_by_rules):
+        if document.cite_educative is None:
+            set_by_rules.add("cite")
+        document.cite_educative = analysis.cite
+    elif not analysis.cite and "cite" in set_by_rules:
+        document.cite_educative = None
+        set_by_rules.discard("cite")
+    main = analysis.main_date
+    if main is not None:
+        document.date = main.value if main.precision != "year" else None
+        document.year = main.value.year
+        document.date_source = f"{main.source} ({main.precision})"[:120]
+    return set_by_rules
+
+
 def _apply_tags(
-    document: Document, analysis: Analysis, run_id: int | None, only: Collection[str] | None
+    document: Document, analysis: AnalysisData, run_id: int | None, only: Collection[str] | None
 ) -> None:
     tags = {t.theme_code: t for t in document.tags}
     codes = set(analysis.scores) | {c for c, t in tags.items() if t.source == RULES}
@@ -158,6 +229,46 @@ def _apply_tags(
         tag.evidence = score.evidence
         tag.tagger_version = analysis.tagger_version
         tag.run_id = run_id
+
+
+def doc_type_set_by_rules(document: Document) -> bool:
+    """True when the document's type came from the rules (not from its format)."""
+    return "doc_type" in (document.theme_scores or {}).get("set_by_rules", [])
+
+
+@dataclass(slots=True)
+class TagChange:
+    """What a tagging run changes in a document's active themes."""
+
+    document_id: int
+    title: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "id": self.document_id,
+            "title": self.title,
+            "added": self.added,
+            "removed": self.removed,
+        }
+
+
+def planned_change(
+    document: Document, analysis: AnalysisData, only: Collection[str] | None = None
+) -> TagChange:
+    """What applying ``analysis`` would add to and remove from the active themes."""
+    before = set(document.active_theme_codes)
+    after = set()
+    tags = {t.theme_code: t for t in document.tags}
+    for code in set(tags) | set(analysis.scores):
+        tag = tags.get(code)
+        if (only is not None and code not in only) or (tag is not None and tag.source != RULES):
+            if tag is not None and tag.active:
+                after.add(code)
+        elif code in analysis.themes:
+            after.add(code)
+    return TagChange(document.id, document.title, sorted(after - before), sorted(before - after))
 
 
 def set_manual_tags(

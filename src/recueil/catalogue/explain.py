@@ -1,22 +1,29 @@
-"""Why a document has its themes, from what the last tagging run stored (no model)."""
+"""Why a document has its themes, from what the last tagging run stored (no model).
+
+The theme data comes in as plain labels in theme order: the catalogue does not
+read theme files.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from recueil.catalogue.models import Document
-from recueil.tagging.themes import ThemeSet
 
 MAX_TERMS = 8
 
 
 def explain_document(
-    document: Document, themes: ThemeSet
+    document: Document, labels: Mapping[str, str], default_threshold: float
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A summary of the document and one row per theme that has a score or a tag."""
+    """A summary of the document and one row per theme that has a score or a tag.
+
+    ``labels`` maps theme codes to labels in the theme data's order.
+    """
     stored: dict[str, Any] = document.theme_scores or {}
     scores: dict[str, Any] = stored.get("scores", {})
-    threshold = stored.get("threshold") or themes.threshold
+    threshold = stored.get("threshold") or default_threshold
     tags = {t.theme_code: t for t in document.tags}
     summary = {
         "id": document.id,
@@ -31,7 +38,7 @@ def explain_document(
         "cite_educative": document.cite_educative,
         "words": stored.get("words"),
     }
-    order = {code: i for i, code in enumerate(themes.codes)}
+    order = {code: i for i, code in enumerate(labels)}
     codes = sorted(
         set(scores) | set(tags),
         key=lambda c: (-float(scores.get(c, {}).get("score", 0)), order.get(c, 99)),
@@ -48,11 +55,10 @@ def explain_document(
             status = "added by hand" if tag.active else "removed by hand"
         else:
             status = f"active ({tag.source})" if tag.active else "below threshold"
-        theme = themes.get(code)
         rows.append(
             {
                 "theme": code,
-                "label": theme.label if theme else code,
+                "label": labels.get(code, code),
                 "score": entry.get("score", 0.0),
                 "status": status,
                 "terms": ", ".join(f"{t}×{n}" for t, n in list(terms.items())[:MAX_TERMS]),
