@@ -147,7 +147,7 @@ def ingest(paths: list[Path], jobs: int) -> dict[str, float]:
     from sqlalchemy import func, select
 
     from recueil.catalogue.db import open_catalogue
-    from recueil.catalogue.models import Document
+    from recueil.catalogue.models import Document, Outcome
     from recueil.ingest.outcomes import IngestOptions
     from recueil.ingest.pipeline import ingest_paths
 
@@ -165,8 +165,8 @@ def ingest(paths: list[Path], jobs: int) -> dict[str, float]:
         catalogue.close()
     return {
         "pages": report.pages,
-        "docs": report.counts.get("added", 0),
-        "failed": report.counts.get("failed", 0),
+        "docs": report.counts.get(Outcome.ADDED, 0),
+        "failed": report.counts.get(Outcome.FAILED, 0),
         "words": words,
         "pdf_pages": pdf_pages or 0,
         "tagged": tagged or 0,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from recueil.catalogue.models import Document
+from recueil.catalogue.models import Document, ThemeTag
+from recueil.catalogue.vocabulary import TagSource
 
 MAX_TERMS = 8
 
@@ -21,45 +22,35 @@ def explain_document(
 
     ``labels`` maps theme codes to labels in the theme data's order.
     """
-    stored: dict[str, Any] = document.theme_scores or {}
-    scores: dict[str, Any] = stored.get("scores", {})
-    threshold = stored.get("threshold") or default_threshold
-    tags = {t.theme_code: t for t in document.tags}
+    threshold = document.tag_threshold or default_threshold
     summary = {
         "id": document.id,
         "title": document.title,
         "themes": document.active_theme_codes,
         "threshold": threshold,
-        "tagger_version": stored.get("tagger_version"),
+        "tagger_version": document.tagger_version,
         "tagged_at": document.tagged_at,
         "doc_type": document.doc_type,
         "date": document.date or document.year,
         "date_source": document.date_source,
         "cite_educative": document.cite_educative,
-        "words": stored.get("words"),
+        "words": document.tagged_words,
     }
     order = {code: i for i, code in enumerate(labels)}
-    codes = sorted(
-        set(scores) | set(tags),
-        key=lambda c: (-float(scores.get(c, {}).get("score", 0)), order.get(c, 99)),
-    )
+    tags = sorted(document.tags, key=lambda t: (-_rules_score(t), order.get(t.theme_code, 99)))
     rows = []
-    for code in codes:
-        entry = scores.get(code, {})
-        evidence = entry.get("evidence", {})
+    for tag in tags:
+        evidence: dict[str, Any] = tag.evidence or {}
         terms = evidence.get("terms", {})
-        tag = tags.get(code)
-        if tag is None:
-            status = "below threshold"
-        elif tag.source == "manual":
+        if tag.source == TagSource.MANUAL:
             status = "added by hand" if tag.active else "removed by hand"
         else:
             status = f"active ({tag.source})" if tag.active else "below threshold"
         rows.append(
             {
-                "theme": code,
-                "label": labels.get(code, code),
-                "score": entry.get("score", 0.0),
+                "theme": tag.theme_code,
+                "label": labels.get(tag.theme_code, tag.theme_code),
+                "score": _rules_score(tag),
                 "status": status,
                 "terms": ", ".join(f"{t}×{n}" for t, n in list(terms.items())[:MAX_TERMS]),
                 "title_hits": evidence.get("title_hits", []),
@@ -67,3 +58,8 @@ def explain_document(
             }
         )
     return summary, rows
+
+
+def _rules_score(tag: ThemeTag) -> float:
+    """The rules' score of the tag's theme; a manual tag they never scored has none."""
+    return tag.score if tag.evidence is not None else 0.0

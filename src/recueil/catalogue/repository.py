@@ -20,9 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document, DocumentDate, Entity, Theme, ThemeTag, utcnow
+from recueil.catalogue.vocabulary import TagSource
 
-RULES = "rules"
-MANUAL = "manual"
 _SYNCED_KEY = "recueil_themes_synced"
 
 
@@ -123,17 +122,6 @@ def sync_themes(session: Session, themes: ThemeData) -> None:
     session.info[_SYNCED_KEY] = themes.digest
 
 
-def scores_json(analysis: AnalysisData) -> dict[str, Any]:
-    return {
-        "tagger_version": analysis.tagger_version,
-        "threshold": analysis.threshold,
-        "words": analysis.words,
-        "scores": {
-            code: {"score": s.score, "evidence": s.evidence} for code, s in analysis.scores.items()
-        },
-    }
-
-
 def apply_analysis(
     session: Session,
     document: Document,
@@ -145,24 +133,18 @@ def apply_analysis(
     """Write themes, dates, type, cité and entities of ``analysis`` onto ``document``.
 
     The themes of the analysis must be in the catalogue (``sync_themes``).
-    With ``only_themes``, only the tags (and stored scores) of those themes change.
+    With ``only_themes``, only the tags (scores, evidence) of those themes change.
     """
     now = utcnow()
-    previous: dict[str, Any] = dict(document.theme_scores or {})
     _apply_tags(document, analysis, run_id, only_themes)
-    stored = scores_json(analysis)
+    document.tagged_at = now
+    document.updated_at = now
     if only_themes is not None:
-        kept = {
-            c: v for c, v in (previous.get("scores") or {}).items() if c not in set(only_themes)
-        }
-        fresh = {c: v for c, v in stored["scores"].items() if c in set(only_themes)}
-        stored = {**previous, "scores": {**kept, **fresh}}
-        document.theme_scores = stored
-        document.tagged_at = now
-        document.updated_at = now
         return
-    stored["set_by_rules"] = sorted(_apply_fields(document, analysis, previous))
-    document.theme_scores = stored
+    document.tagger_version = analysis.tagger_version
+    document.tag_threshold = analysis.threshold
+    document.tagged_words = analysis.words
+    _apply_fields(document, analysis)
     document.dates = [
         DocumentDate(
             value=d.value,
@@ -177,63 +159,55 @@ def apply_analysis(
         Entity(label=e.label, text=e.text[:300], normalised=e.normalised[:300], count=e.count)
         for e in analysis.entities
     ]
-    document.tagged_at = now
-    document.updated_at = now
 
 
-def _apply_fields(document: Document, analysis: AnalysisData, previous: dict[str, Any]) -> set[str]:
-    """Doc type, cité and date from the rules; returns the fields the rules now set."""
-    # Remember which fields the rules set, so a later run may change them again.
-    set_by_rules = set(previous.get("set_by_rules", []))
-    if analysis.doc_type and (document.doc_type is None or "doc_type" in set_by_rules):
+def _apply_fields(document: Document, analysis: AnalysisData) -> None:
+    """Doc type, cité and date from the rules, never over what the file's format said."""
+    # The rules may change again what they set before, never what the format set.
+    if analysis.doc_type and (document.doc_type is None or document.doc_type_by_rules):
         if document.doc_type is None:
-            set_by_rules.add("doc_type")
+            document.doc_type_by_rules = True
         document.doc_type = analysis.doc_type
-    if analysis.cite and (document.cite_educative is None or "cite" in set_by_rules):
+    if analysis.cite and (document.cite_educative is None or document.cite_by_rules):
         if document.cite_educative is None:
-            set_by_rules.add("cite")
+            document.cite_by_rules = True
         document.cite_educative = analysis.cite
-    elif not analysis.cite and "cite" in set_by_rules:
+    elif not analysis.cite and document.cite_by_rules:
         document.cite_educative = None
-        set_by_rules.discard("cite")
+        document.cite_by_rules = False
     main = analysis.main_date
     if main is not None:
         document.date = main.value if main.precision != "year" else None
         document.year = main.value.year
         document.date_source = f"{main.source} ({main.precision})"[:120]
-    return set_by_rules
 
 
 def _apply_tags(
     document: Document, analysis: AnalysisData, run_id: int | None, only: Collection[str] | None
 ) -> None:
     tags = {t.theme_code: t for t in document.tags}
-    codes = set(analysis.scores) | {c for c, t in tags.items() if t.source == RULES}
-    active = set(analysis.themes)
-    for code in sorted(codes):
+    for code in sorted(set(analysis.scores) | set(tags)):
         if only is not None and code not in only:
             continue
         tag = tags.get(code)
-        if tag is not None and tag.source != RULES:
-            continue  # manual (or model) decisions are never overwritten
         score = analysis.scores.get(code)
+        if tag is not None and tag.source != TagSource.RULES:
+            if tag.source == TagSource.MANUAL:  # the decision stays; the rules' figures follow
+                tag.score = score.score if score else (1.0 if tag.active else 0.0)
+                tag.evidence = score.evidence if score else None
+            continue  # manual (or model) decisions are never overwritten
         if score is None:
             if tag is not None:
                 document.tags.remove(tag)
             continue
         if tag is None:
-            tag = ThemeTag(theme_code=code, source=RULES)
+            tag = ThemeTag(theme_code=code, source=TagSource.RULES)
             document.tags.append(tag)
         tag.score = score.score
-        tag.active = code in active
+        tag.active = code in analysis.themes
         tag.evidence = score.evidence
         tag.tagger_version = analysis.tagger_version
         tag.run_id = run_id
-
-
-def doc_type_set_by_rules(document: Document) -> bool:
-    """True when the document's type came from the rules (not from its format)."""
-    return "doc_type" in (document.theme_scores or {}).get("set_by_rules", [])
 
 
 @dataclass(slots=True)
@@ -263,7 +237,9 @@ def planned_change(
     tags = {t.theme_code: t for t in document.tags}
     for code in set(tags) | set(analysis.scores):
         tag = tags.get(code)
-        if (only is not None and code not in only) or (tag is not None and tag.source != RULES):
+        if (only is not None and code not in only) or (
+            tag is not None and tag.source != TagSource.RULES
+        ):
             if tag is not None and tag.active:
                 after.add(code)
         elif code in analysis.themes:
@@ -282,7 +258,7 @@ def set_manual_tags(
             tag = ThemeTag(theme_code=code, score=1.0 if active else 0.0)
             document.tags.append(tag)
             tags[code] = tag
-        tag.source = MANUAL
+        tag.source = TagSource.MANUAL
         tag.active = active
         tag.run_id = None
         tag.tagger_version = None

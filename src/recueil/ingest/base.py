@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.config import Settings
 from recueil.errors import IngestError
 
@@ -36,7 +37,7 @@ class ExtractContext:
 class ExtractedPage:
     number: int  # 1-based
     text: str
-    origin: str = "text"  # text, ocr, web, record
+    origin: TextOrigin = TextOrigin.TEXT
     garbage_ratio: float | None = None
     needs_ocr: bool = False
 
@@ -63,7 +64,7 @@ class ExtractedDocument:
     garbage_ratio: float | None = None
     word_ratio: float | None = None
     needs_ocr: bool = False
-    text_origin: str = "text"
+    text_origin: TextOrigin = TextOrigin.TEXT
 
     @property
     def text(self) -> str:

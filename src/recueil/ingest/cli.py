@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from recueil.catalogue.vocabulary import Outcome
 from recueil.cli_common import AppContext, pass_app
 from recueil.output import emit, emit_object, output_options
 
@@ -169,7 +170,7 @@ def show(app: AppContext, document_id: int, lines: int, fmt: str) -> None:
 @click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD).")
 @click.option(
     "--outcome",
-    type=click.Choice(["added", "updated", "duplicate", "skipped", "deleted", "failed"]),
+    type=click.Choice([outcome.value for outcome in Outcome]),
     help="Last ingestion outcome of the document's source.",
 )
 @click.option("--needs-ocr", is_flag=True, help="Only documents with pages that need OCR.")

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import NeedsOcrError, OcrError, PageTooLargeError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
@@ -239,10 +240,10 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
         # across pages, which OCR noise defeats and near-identical scans would empty.
         page = by_number[ocr.number]
         page.text = normalise_text(clean_characters(ocr.text))
-        page.origin = "ocr"
+        page.origin = TextOrigin.OCR
         page.garbage_ratio = round(garbage_ratio(ocr.text), 4)
         page.needs_ocr = False
-    if 1 in by_number and by_number[1].origin == "ocr":
+    if 1 in by_number and by_number[1].origin == TextOrigin.OCR:
         _title_from_ocr(document, path, by_number[1].text, layer)
     _refresh_figures(document)
     return document
@@ -272,7 +273,10 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
 
 def _refresh_figures(document: ExtractedDocument) -> None:
     origins = {page.origin for page in document.pages}
-    document.text_origin = "ocr" if origins == {"ocr"} else "mixed" if "ocr" in origins else "text"
+    if origins == {TextOrigin.OCR}:
+        document.text_origin = TextOrigin.OCR
+    else:
+        document.text_origin = TextOrigin.MIXED if TextOrigin.OCR in origins else TextOrigin.TEXT
     document.needs_ocr = any(page.needs_ocr for page in document.pages)
     sizes = [max(len(page.text), 1) for page in document.pages]
     document.garbage_ratio = round(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recueil.catalogue.models import Outcome
 from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
 from recueil.ingest.discover import Input
 
@@ -28,7 +29,7 @@ class IngestOptions:
 @dataclass(slots=True)
 class ItemReport:
     source: str
-    outcome: str
+    outcome: Outcome
     document_id: int | None = None
     error_code: str | None = None
     message: str | None = None
@@ -55,16 +56,20 @@ class RunReport:
     index_error: str | None = None
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Outcome, int]:
         return dict(Counter(item.outcome for item in self.items))
 
     @property
     def failed(self) -> bool:
-        return any(item.outcome == "failed" for item in self.items)
+        return any(item.outcome == Outcome.FAILED for item in self.items)
 
     @property
     def pages(self) -> int:
-        return sum(item.pages or 0 for item in self.items if item.outcome in ("added", "updated"))
+        return sum(
+            item.pages or 0
+            for item in self.items
+            if item.outcome in (Outcome.ADDED, Outcome.UPDATED)
+        )
 
 
 @dataclass(frozen=True, slots=True)

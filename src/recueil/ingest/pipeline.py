@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import Document, utcnow
+from recueil.catalogue.models import Document, Outcome, RunStatus, utcnow
 from recueil.errors import (
     CatalogueError,
     FileReadError,
     FileTooLargeError,
     IngestError,
     RecueilError,
+    UnsupportedFileError,
 )
 from recueil.ingest.archive import archive_original, sha256_file
 from recueil.ingest.base import (
@@ -105,7 +106,7 @@ class IngestPipeline:
         run_id, done = self._open_run(inputs)
         self._done = done
         report = RunReport(run_id)
-        status = "interrupted"
+        status = RunStatus.INTERRUPTED
 
         def pending() -> Iterator[tuple[Input, Prepared]]:
             # Cheap checks in this process; only files that need work go to workers.
@@ -136,7 +137,7 @@ class IngestPipeline:
                     progress(item, results[-1] if results else None)
                 if len(self._pending_index) >= INDEX_BATCH:
                     self._flush_index()
-            status = "finished"
+            status = RunStatus.FINISHED
         finally:
             self._flush_index()
             self._close_run(run_id, status)
@@ -157,7 +158,7 @@ class IngestPipeline:
             }
             return open_run(session, arguments), set()
 
-    def _close_run(self, run_id: int, status: str) -> None:
+    def _close_run(self, run_id: int, status: RunStatus) -> None:
         with self.catalogue.transaction() as session:
             close_run(session, run_id, status)
 
@@ -193,7 +194,7 @@ class IngestPipeline:
             return self._finish(
                 run_id,
                 item.source,
-                "duplicate",
+                Outcome.DUPLICATE,
                 started,
                 sha=sha,
                 document_id=existing_id,
@@ -268,7 +269,7 @@ class IngestPipeline:
             results.append(
                 ItemReport(
                     item.source,
-                    "duplicate",
+                    Outcome.DUPLICATE,
                     message="every record already done in this run",
                     duration_s=time.perf_counter() - prepared.started,
                 )
@@ -307,28 +308,30 @@ class IngestPipeline:
                 )
                 doc_id = stored.document_id
                 if doc_id is None:  # a deleted record that was never here
-                    return self._finish(run_id, source, "skipped", started, message=stored.message)
+                    return self._finish(
+                        run_id, source, Outcome.SKIPPED, started, message=stored.message
+                    )
                 outcome, message = stored.outcome, stored.message
                 if stored.document is not None and analysis is not None and self._tagging:
                     self._tagging.apply(session, stored.document, analysis, run_id)
-                if outcome != "duplicate":
+                if outcome != Outcome.DUPLICATE:
                     self._pending_index.append(doc_id)
                 record_item(
                     session,
                     run_id=run_id,
                     source=source,
                     outcome=outcome,
-                    sha256=None if outcome == "deleted" else doc_sha,
-                    document_id=None if outcome == "deleted" else doc_id,
+                    sha256=None if outcome == Outcome.DELETED else doc_sha,
+                    document_id=None if outcome == Outcome.DELETED else doc_id,
                     message=message,
                     duration_s=time.perf_counter() - started,
-                    pages=None if outcome == "deleted" else len(extracted.pages),
+                    pages=None if outcome == Outcome.DELETED else len(extracted.pages),
                 )
-            if outcome == "deleted":
+            if outcome == Outcome.DELETED:
                 return ItemReport(
-                    source, "deleted", doc_id, duration_s=time.perf_counter() - started
+                    source, Outcome.DELETED, doc_id, duration_s=time.perf_counter() - started
                 )
-            if outcome != "duplicate" and extracted.attachments:
+            if outcome != Outcome.DUPLICATE and extracted.attachments:
                 self._link_attachments(run_id, item, doc_id, extracted.attachments)
             return ItemReport(
                 source,
@@ -365,7 +368,7 @@ class IngestPipeline:
         return self._finish(
             run_id,
             source,
-            "duplicate",
+            Outcome.DUPLICATE,
             started,
             sha=sha,
             document_id=same_id,
@@ -396,7 +399,7 @@ class IngestPipeline:
         self,
         run_id: int,
         source: str,
-        outcome: str,
+        outcome: Outcome,
         started: float,
         *,
         sha: str | None = None,
@@ -422,12 +425,13 @@ class IngestPipeline:
     def _skip(
         self, run_id: int, source: str, message: str, started: float, sha: str | None = None
     ) -> ItemReport:
-        return self._finish(run_id, source, "skipped", started, sha=sha, message=message)
+        return self._finish(run_id, source, Outcome.SKIPPED, started, sha=sha, message=message)
 
     def _fail(
         self, run_id: int, source: str, error: RecueilError, started: float, sha: str | None = None
     ) -> ItemReport:
-        outcome = "skipped" if error.code == "E101" else "failed"
+        # A file of a kind recueil does not read is skipped, not failed.
+        outcome = Outcome.SKIPPED if isinstance(error, UnsupportedFileError) else Outcome.FAILED
         return self._finish(
             run_id, source, outcome, started, sha=sha, error_code=error.code, message=error.message
         )

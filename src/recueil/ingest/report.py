@@ -12,18 +12,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import IngestionItem, IngestionRun
+from recueil.catalogue.models import IngestionItem, IngestionRun, Outcome
 from recueil.errors import NotFoundError
 from recueil.ingest.discover import Input
 from recueil.ingest.outcomes import ItemReport, Progress, RunReport
 
 OUTCOME_LABELS = {
-    "added": "ajouté",
-    "updated": "mis à jour",
-    "duplicate": "doublon",
-    "skipped": "ignoré",
-    "deleted": "supprimé",
-    "failed": "échec",
+    Outcome.ADDED: "ajouté",
+    Outcome.UPDATED: "mis à jour",
+    Outcome.DUPLICATE: "doublon",
+    Outcome.SKIPPED: "ignoré",
+    Outcome.DELETED: "supprimé",
+    Outcome.FAILED: "échec",
 }
 
 
@@ -62,7 +62,7 @@ def _short(source: str, width: int = 60) -> str:
 
 
 def run_rows(session: Session) -> list[dict[str, Any]]:
-    counts: dict[int, dict[str, int]] = {}
+    counts: dict[int, dict[Outcome, int]] = {}
     for run_id, outcome, n in session.execute(
         select(IngestionItem.run_id, IngestionItem.outcome, func.count()).group_by(
             IngestionItem.run_id, IngestionItem.outcome
@@ -78,7 +78,7 @@ def run_rows(session: Session) -> list[dict[str, Any]]:
                 "started": run.started_at.isoformat(timespec="seconds"),
                 "status": run.status,
                 "items": sum(c.values()),
-                **{k: c.get(k, 0) for k in ("added", "updated", "duplicate", "skipped", "failed")},
+                **{outcome.value: c.get(outcome, 0) for outcome in Outcome},
             }
         )
     return rows
@@ -89,7 +89,7 @@ def run_items(session: Session, run_id: int, *, failed_only: bool = False) -> li
         raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
     query = select(IngestionItem).where(IngestionItem.run_id == run_id).order_by(IngestionItem.id)
     if failed_only:
-        query = query.where(IngestionItem.outcome == "failed")
+        query = query.where(IngestionItem.outcome == Outcome.FAILED)
     return [
         {
             "source": item.source,

@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import Document
+from recueil.catalogue.models import Document, RunStatus
 from recueil.catalogue.repository import (
     TagChange,
     apply_analysis,
-    doc_type_set_by_rules,
     planned_change,
     sync_themes,
 )
@@ -47,7 +46,7 @@ def date_hints(document: Document) -> list[tuple[str, str]]:
 def document_input(document: Document) -> AnalysisInput:
     from recueil.tagging.analyse import AnalysisInput
 
-    hint = None if doc_type_set_by_rules(document) else document.doc_type
+    hint = None if document.doc_type_by_rules else document.doc_type
     return AnalysisInput(
         title=document.title or "",
         text=document.text,
@@ -92,7 +91,7 @@ def retag(
         with catalogue.transaction() as session:
             arguments = {"themes": sorted(only_themes) if only_themes else None}
             run_id = open_run(session, arguments, command="retag")
-    status = "interrupted"
+    status = RunStatus.INTERRUPTED
     try:
         for start in range(0, len(all_ids), BATCH):
             batch_ids = all_ids[start : start + BATCH]
@@ -111,7 +110,7 @@ def retag(
             if progress is not None:
                 progress(len(batch_ids))
             yield from changes
-        status = "finished"
+        status = RunStatus.FINISHED
     finally:
         if run_id is not None:
             with catalogue.transaction() as session:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recueil.catalogue.models import IngestionItem, IngestionRun, utcnow
+from recueil.catalogue.models import IngestionItem, IngestionRun, RunStatus, utcnow
 from recueil.errors import NotFoundError
 
 
@@ -20,12 +20,12 @@ def open_run(session: Session, arguments: dict[str, Any], *, command: str = "ing
     if command == "ingest":
         run = IngestionRun(
             command=command,
-            status="running",
+            status=RunStatus.RUNNING,
             host=socket.gethostname(),
             arguments={**arguments, "pid": os.getpid()},
         )
     else:
-        run = IngestionRun(command=command, status="running", arguments=arguments)
+        run = IngestionRun(command=command, status=RunStatus.RUNNING, arguments=arguments)
     session.add(run)
     session.flush()
     return run.id
@@ -36,14 +36,14 @@ def reopen_run(session: Session, run_id: int) -> tuple[int, set[str]]:
     run = session.get(IngestionRun, run_id)
     if run is None:
         raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
-    run.status = "running"
+    run.status = RunStatus.RUNNING
     run.finished_at = None
     run.arguments = {**(run.arguments or {}), "pid": os.getpid()}
     done = set(session.scalars(select(IngestionItem.source).where(IngestionItem.run_id == run.id)))
     return run.id, done
 
 
-def close_run(session: Session, run_id: int, status: str) -> None:
+def close_run(session: Session, run_id: int, status: RunStatus) -> None:
     run = session.get(IngestionRun, run_id)
     if run is not None:
         run.status = status

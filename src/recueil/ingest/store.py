@@ -11,7 +11,14 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from recueil.catalogue.models import Document, IngestionItem, MetadataEntry, Page, utcnow
+from recueil.catalogue.models import (
+    Document,
+    IngestionItem,
+    MetadataEntry,
+    Outcome,
+    Page,
+    utcnow,
+)
 from recueil.ingest.base import ExtractedDocument
 
 MAX_META_VALUE = 20_000
@@ -123,7 +130,7 @@ def fill_document(
 class Stored:
     """What storing one extracted document did, inside the caller's transaction."""
 
-    outcome: str  # added, updated, duplicate, deleted, skipped
+    outcome: Outcome
     document_id: int | None
     message: str | None = None
     document: Document | None = None  # the added or updated document
@@ -149,15 +156,17 @@ def store_extracted(
     )
     if extracted.deleted:
         if document is None:
-            return Stored("skipped", None, "deleted record not in the catalogue")
+            return Stored(Outcome.SKIPPED, None, "deleted record not in the catalogue")
         doc_id = document.id
         session.delete(document)
-        return Stored("deleted", doc_id, f"record deleted at the source; document {doc_id} removed")
+        return Stored(
+            Outcome.DELETED, doc_id, f"record deleted at the source; document {doc_id} removed"
+        )
     if document is not None and document.sha256 == sha256:
-        return Stored("duplicate", document.id, f"unchanged; document {document.id}")
+        return Stored(Outcome.DUPLICATE, document.id, f"unchanged; document {document.id}")
     if document is None and (same := find_by_sha(session, sha256)) is not None:
-        return Stored("duplicate", same.id, f"same content as document {same.id}")
-    outcome = "updated" if document is not None else "added"
+        return Stored(Outcome.DUPLICATE, same.id, f"same content as document {same.id}")
+    outcome = Outcome.UPDATED if document is not None else Outcome.ADDED
     if document is None:
         document = Document(source=source, kind=extracted.kind)
     fill_document(
@@ -186,7 +195,7 @@ def record_item(
     *,
     run_id: int,
     source: str,
-    outcome: str,
+    outcome: Outcome,
     sha256: str | None = None,
     document_id: int | None = None,
     error_code: str | None = None,

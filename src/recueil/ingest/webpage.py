@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import EmptyDocumentError, MalformedFileError
 from recueil.ingest import registry
 from recueil.ingest.base import ExtractContext, ExtractedDocument, ExtractedPage, RecordFailure
@@ -169,7 +170,9 @@ def extract_web_page(path: Path) -> ExtractedDocument:
         mime_type=MIME[form],
         title=_title(page, found),
         pages=[
-            ExtractedPage(1, body, origin="web", garbage_ratio=round(garbage_ratio(found.text), 4))
+            ExtractedPage(
+                1, body, origin=TextOrigin.WEB, garbage_ratio=round(garbage_ratio(found.text), 4)
+            )
         ],
         metadata=metadata,
         date_hints=hints,
@@ -177,7 +180,7 @@ def extract_web_page(path: Path) -> ExtractedDocument:
         source_url=page.source_url,
         garbage_ratio=round(garbage_ratio(found.text), 4),
         word_ratio=None if (ratio := word_ratio(body)) is None else round(ratio, 4),
-        text_origin="web",
+        text_origin=TextOrigin.WEB,
     )
 
 

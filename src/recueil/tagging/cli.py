@@ -95,6 +95,7 @@ def tag_command(
     """
     from recueil.catalogue.models import Document
     from recueil.catalogue.repository import set_manual_tags, sync_themes
+    from recueil.catalogue.vocabulary import TagSource
 
     themes = load_themes(app.settings)
     _check_codes(themes, [*add, *remove])
@@ -111,7 +112,9 @@ def tag_command(
             "id": document.id,
             "title": document.title,
             "themes": document.active_theme_codes,
-            "manual": {t.theme_code: t.active for t in document.tags if t.source == "manual"},
+            "manual": {
+                t.theme_code: t.active for t in document.tags if t.source == TagSource.MANUAL
+            },
         }
     emit_object(result, fmt)
 
