@@ -154,7 +154,9 @@ def ingest(paths: list[Path], jobs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="recueil-bench-") as home:
         catalogue = open_catalogue(resolve_settings(home=Path(home)))
         started = time.perf_counter()
-        report = ingest_paths(catalogue, paths, IngestOptions(jobs=jobs))
+        report = ingest_paths(
+            catalogue.settings, paths, IngestOptions(jobs=jobs), catalogue=catalogue
+        )
         seconds = time.perf_counter() - started
         with catalogue.session() as session:
             words = session.scalar(select(func.sum(Document.word_count))) or 0

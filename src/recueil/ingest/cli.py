@@ -89,7 +89,7 @@ def ingest(
       recueil ingest --password cites2024 protege.pdf
       recueil runs --failed        # what failed and why
     """
-    from recueil.ingest.pipeline import IngestOptions, IngestPipeline, default_jobs
+    from recueil.ingest.pipeline import IngestOptions, default_jobs, ingest_paths
     from recueil.ingest.report import progress_printer, summary_rows
 
     if not paths and resume_run is None:
@@ -102,36 +102,19 @@ def ingest(
         attachments_dir=attachments_dir,
         tag=not no_tag,
         index=not no_index,
-        resume_run=resume_run,
         jobs=jobs if jobs is not None else default_jobs(),
     )
-    tagging = None
-    if not no_tag:
-        from recueil.ingest.tagging_step import TaggingStep
-
-        tagging = TaggingStep(app.settings)
-    pipeline = IngestPipeline(app.catalogue, options, tagging)
-    if not paths and resume_run is not None:
-        from recueil.ingest.report import run_inputs
-
-        paths = tuple(run_inputs(app.catalogue, resume_run))
-    from recueil.ingest.discover import discover
-
-    inputs = discover(paths)
-    with progress_printer(len(inputs), enabled=not app.quiet and not as_json) as progress:
-        report = pipeline.run_inputs(inputs, progress)
-    if as_json:
-        emit_object(
-            {
-                "run_id": report.run_id,
-                "counts": report.counts,
-                "duration_s": round(report.duration_s, 2),
-                "pages": report.pages,
-                "index_error": report.index_error,
-                "items": [i.as_dict() for i in report.items],
-            },
-            "json",
+    with progress_printer(enabled=not app.quiet and not as_json) as progress:
+        report = ingest_paths(
+            app.settings,
+            paths,
+            options,
+            resume=resume_run,
+            progress=progress,
+            catalogue=app.catalogue,
         )
+    if as_json:
+        emit_object(report.as_dict(), "json")
     else:
         emit(summary_rows(report), "table")
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts.items()))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from recueil.catalogue.models import Outcome
 from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
@@ -22,7 +21,6 @@ class IngestOptions:
     attachments_dir: Path | None = None
     tag: bool = True
     index: bool = True
-    resume_run: int | None = None
     jobs: int = 1
 
 
@@ -55,6 +53,16 @@ class RunReport:
     duration_s: float = 0.0
     index_error: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "counts": self.counts,
+            "duration_s": round(self.duration_s, 2),
+            "pages": self.pages,
+            "index_error": self.index_error,
+            "items": [i.as_dict() for i in self.items],
+        }
+
     @property
     def counts(self) -> dict[Outcome, int]:
         return dict(Counter(item.outcome for item in self.items))
@@ -72,12 +80,9 @@ class RunReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A file that passed the cheap checks and needs extraction."""
+class Progress(Protocol):
+    """Told the number of inputs once, then each input's last outcome (None: done earlier)."""
 
-    sha: str
-    started: float
+    def start(self, total: int) -> None: ...
 
-
-Progress = Callable[[Input, ItemReport | None], None]
+    def __call__(self, item: Input, result: ItemReport | None) -> None: ...

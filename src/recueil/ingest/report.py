@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import IngestionItem, IngestionRun, Outcome
 from recueil.errors import NotFoundError
 from recueil.ingest.discover import Input
@@ -27,21 +26,38 @@ OUTCOME_LABELS = {
 }
 
 
+class ProgressBar:
+    """A progress bar on stderr (never stdout, which carries data), opened at ``start``."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total:
+            self._bar = self._stack.enter_context(
+                click.progressbar(
+                    length=total,
+                    label="Ingestion",
+                    file=sys.stderr,
+                    show_pos=True,
+                    item_show_func=lambda s: s,
+                )
+            )
+
+    def __call__(self, item: Input, result: ItemReport | None) -> None:
+        if self._bar is not None:
+            label = OUTCOME_LABELS.get(result.outcome, "") if result else ""
+            self._bar.update(1, f"{item.path.name[:40]} {label}")
+
+
 @contextmanager
-def progress_printer(total: int, enabled: bool) -> Iterator[Progress | None]:
-    """A progress bar on stderr (never stdout, which carries data)."""
-    if not enabled or total == 0:
+def progress_printer(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
         yield None
         return
-    with click.progressbar(
-        length=total, label="Ingestion", file=sys.stderr, show_pos=True, item_show_func=lambda s: s
-    ) as bar:
-
-        def advance(item: Input, result: ItemReport | None) -> None:
-            name = item.path.name
-            bar.update(1, f"{name[:40]} {OUTCOME_LABELS.get(result.outcome, '') if result else ''}")
-
-        yield advance
+    with ExitStack() as stack:
+        yield ProgressBar(stack)
 
 
 def summary_rows(report: RunReport) -> list[dict[str, Any]]:
@@ -103,12 +119,3 @@ def run_items(session: Session, run_id: int, *, failed_only: bool = False) -> li
         }
         for item in session.scalars(query)
     ]
-
-
-def run_inputs(catalogue: Catalogue, run_id: int | None) -> list[str]:
-    """The inputs a run was started with (for --resume without PATH)."""
-    with catalogue.session() as session:
-        run = session.get(IngestionRun, run_id)
-        if run is None:
-            raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
-        return list((run.arguments or {}).get("inputs", []))

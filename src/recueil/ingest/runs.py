@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import IngestionItem, IngestionRun, RunStatus, utcnow
 from recueil.errors import NotFoundError
 
@@ -41,6 +42,15 @@ def reopen_run(session: Session, run_id: int) -> tuple[int, set[str]]:
     run.arguments = {**(run.arguments or {}), "pid": os.getpid()}
     done = set(session.scalars(select(IngestionItem.source).where(IngestionItem.run_id == run.id)))
     return run.id, done
+
+
+def run_inputs(catalogue: Catalogue, run_id: int) -> list[str]:
+    """The inputs a run was started with (to resume it without naming them again)."""
+    with catalogue.session() as session:
+        run = session.get(IngestionRun, run_id)
+        if run is None:
+            raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
+        return list((run.arguments or {}).get("inputs", []))
 
 
 def close_run(session: Session, run_id: int, status: RunStatus) -> None:
