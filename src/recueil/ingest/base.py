@@ -84,6 +84,10 @@ class Extractor(Protocol):
     """Reads one kind of input file."""
 
     name: str
+    # True: read in a child process bounded in time and memory (PDFs, OCR, big record
+    # files). False: a small file of this kind is read in-process, a fork costing more
+    # than the reading (see ``extract.IN_PROCESS_MAX_BYTES``).
+    isolated: bool
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when this extractor reads the file (by content first, then extension)."""

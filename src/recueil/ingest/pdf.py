@@ -274,6 +274,7 @@ class PdfExtractor:
     """Reads PDF files (sniffed by the ``%PDF-`` signature)."""
 
     name = "pdf"
+    isolated = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]

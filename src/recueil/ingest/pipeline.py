@@ -1,11 +1,11 @@
 """Ingestion runs: ``ingest_paths`` drives every input through the stages (stages.py).
 
 Every input ends as an ``IngestionItem`` with an outcome (added, updated,
-duplicate, skipped, deleted, failed). Each input is stored in its own
-transaction together with its items, so a crash loses at most the input in
-progress and ``--resume`` continues where the run stopped. The index is
-updated after the catalogue commits; if that fails, ``recueil index sync``
-catches up from the catalogue.
+duplicate, skipped, deleted, failed). Inputs are stored in small batches
+(batching.py), each document together with its item, so a crash loses at
+most the batch in progress and ``--resume`` continues where the run stopped.
+The index is updated after the catalogue commits; if that fails, ``recueil
+index sync`` catches up from the catalogue.
 """
 
 from __future__ import annotations
@@ -17,21 +17,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from recueil.catalogue.db import Catalogue, open_catalogue
-from recueil.catalogue.models import Document, Outcome, RunStatus, utcnow
+from recueil.catalogue.models import Document, RunStatus, utcnow
 from recueil.config import Settings
-from recueil.errors import CatalogueError, FileReadError, RecueilError
-from recueil.ingest.archive import archive_original
+from recueil.errors import RecueilError
 from recueil.ingest.base import ExtractContext
+from recueil.ingest.batching import Batch, Pending, write
 from recueil.ingest.discover import Input, discover, source_name
 from recueil.ingest.outcomes import IngestOptions, ItemReport, Progress, RunReport
 from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments, run_inputs
 from recueil.ingest.stages import Item, RunContext, Unit, Verdict, screen, units
 from recueil.ingest.tagging_step import TaggingStep
-from recueil.ingest.work import Processed, process_file, process_in_order
-from recueil.ingest.writer import decide, record, store, stored_meanwhile
+from recueil.ingest.work import process_file, process_in_order
 
 __all__ = ["IngestOptions", "ItemReport", "RunReport", "default_jobs", "ingest_paths"]
 
@@ -87,6 +84,7 @@ class Ingestion:
     catalogue: Catalogue
     options: IngestOptions
     tagging: TaggingStep | None
+    batch: Batch = field(default_factory=Batch)
     _to_index: list[int] = field(default_factory=list)
     _index_error: str | None = None
 
@@ -105,12 +103,9 @@ class Ingestion:
                 jobs=self.options.jobs,
                 tagging=run.tagging,
             ):
-                results = self._commit(run, item, processed)
-                report.items.extend(results)
-                if progress:
-                    progress(item.input, results[-1] if results else None)
-                if len(self._to_index) >= INDEX_BATCH:
-                    self._flush_index()
+                self.batch.add(item, units(run, item, processed))
+                self._commit_due(run, report, progress)
+            self._commit_due(run, report, progress, everything=True)
             status = RunStatus.FINISHED
         finally:
             self._flush_index()
@@ -161,83 +156,29 @@ class Ingestion:
             if verdict is None:
                 yield item
                 continue
-            with self.catalogue.transaction() as session:
-                result = record(session, run.run_id, verdict)
-            report.items.append(result)
-            if progress:
-                progress(found, result)
+            self.batch.add(item, [verdict])
+            self._commit_due(run, report, progress)
 
-    # -- decide and store ------------------------------------------------------------
-
-    def _commit(self, run: RunContext, item: Item, processed: Processed) -> list[ItemReport]:
-        """Store what extraction found in one file, in one transaction."""
-        found = units(run, item, processed)
-        try:
-            reports, linked = self._store_all(run, found)
-        except IntegrityError:
-            # Another process sharing the catalogue stored some of it first:
-            # store the units one by one, each conflict becoming its own outcome.
-            reports, linked = [], []
-            for one in found:
-                try:
-                    done, links = self._store_all(run, [one])
-                except IntegrityError:
-                    assert isinstance(one, Unit)
-                    done, links = [self._conflict(run, one)], []
-                reports.extend(done)
-                linked.extend(links)
-        for unit, document_id in linked:
-            self._link_attachments(run, unit, document_id)
-        return reports
-
-    def _store_all(
-        self, run: RunContext, found: Sequence[Unit | Verdict]
-    ) -> tuple[list[ItemReport], list[tuple[Unit, int]]]:
-        """Store units and record verdicts in one transaction; which notices to link after."""
-        reports: list[ItemReport] = []
-        linked: list[tuple[Unit, int]] = []
-        to_index: list[int] = []
-        with self.catalogue.transaction() as session:
-            for one in found:
-                if isinstance(one, Verdict):
-                    reports.append(record(session, run.run_id, one))
-                    continue
-                try:
-                    original = archive_original(self.settings, one.path, one.file_sha256)
-                except OSError as exc:
-                    error = FileReadError(f"cannot archive {one.path.name}: {exc.strerror or exc}")
-                    failure = Verdict.failure(one.source, error, one.started, one.file_sha256)
-                    reports.append(record(session, run.run_id, failure))
-                    continue
-                decision = decide(session, one)
-                if decision.outcome is Outcome.DELETED and decision.document is not None:
-                    to_index.append(decision.document.id)  # leaves the index too
-                result = store(session, run, one, decision, original)
-                reports.append(result)
-                if result.outcome in (Outcome.ADDED, Outcome.UPDATED):
-                    assert result.document_id is not None
-                    to_index.append(result.document_id)
-                    if one.extracted.attachments:
-                        linked.append((one, result.document_id))
-        self._to_index.extend(to_index)  # once committed
-        return reports, linked
-
-    def _conflict(self, run: RunContext, unit: Unit) -> ItemReport:
-        with self.catalogue.session() as session:
-            same_id = stored_meanwhile(session, unit.sha256, unit.extracted.external_id)
-        if same_id is None:  # a conflict on other rows: fail this input, not the batch
-            error = CatalogueError(
-                f"{unit.source}: a concurrent change of the catalogue refused this document",
-                hint="Ingest the file again: `recueil ingest FILE`.",
-            )
-            verdict = Verdict.failure(unit.source, error, unit.started, unit.sha256)
-        else:
-            message = f"same content as document {same_id} (stored meanwhile by another ingest)"
-            verdict = Verdict(
-                unit.source, Outcome.DUPLICATE, unit.started, unit.sha256, same_id, message
-            )
-        with self.catalogue.transaction() as session:
-            return record(session, run.run_id, verdict)
+    def _commit_due(
+        self,
+        run: RunContext,
+        report: RunReport,
+        progress: Progress | None,
+        *,
+        everything: bool = False,
+    ) -> None:
+        """Commit the waiting inputs when the batch is due (or all of them)."""
+        while self.batch.due() or (everything and self.batch.pending):
+            written = write(run, self.batch.take())
+            self._to_index.extend(written.to_index)
+            for entry in written.pending:
+                report.items.extend(entry.reports)
+                if progress and entry.closes:
+                    progress(entry.item.input, entry.reports[-1] if entry.reports else None)
+            for notice, document_id in written.notices:
+                self._link_attachments(run, notice, document_id)
+            if len(self._to_index) >= INDEX_BATCH:
+                self._flush_index()
 
     def _link_attachments(self, run: RunContext, notice: Unit, notice_id: int) -> None:
         """Ingest the PDFs a record points to (when available locally) and link them to it."""
@@ -248,10 +189,12 @@ class Ingestion:
             item = Item(Input(found, source_name(found)), time.perf_counter())
             verdict = screen(run, item)
             if verdict is not None:
-                with self.catalogue.transaction() as session:
-                    results = [record(session, run.run_id, verdict)]
+                parts: list[Unit | Verdict] = [verdict]
             else:
-                results = self._commit(run, item, process_file(found, run.extract, run.tagging))
+                parts = units(run, item, process_file(found, run.extract, run.tagging))
+            written = write(run, [Pending(item, parts)])
+            self._to_index.extend(written.to_index)
+            results = written.pending[0].reports
             doc_ids = [r.document_id for r in results if r.document_id is not None]
             if doc_ids:
                 with self.catalogue.transaction() as session:

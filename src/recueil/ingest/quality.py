@@ -83,7 +83,7 @@ def garbage_chars(text: str) -> int:
 
 
 def visible_chars(text: str) -> int:
-    return sum(1 for char in text if not char.isspace())
+    return len("".join(text.split()))  # split() cuts at exactly the isspace() characters
 
 
 def garbage_ratio(text: str) -> float:

@@ -26,7 +26,7 @@ from recueil.errors import (
     RecueilError,
     UnsupportedFileError,
 )
-from recueil.ingest.archive import sha256_file
+from recueil.ingest.archive import archive_relpath, sha256_file
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
 from recueil.ingest.discover import Input, is_documentation
 from recueil.ingest.outcomes import IngestOptions
@@ -74,14 +74,16 @@ class Unit:
     source: str
     path: Path
     file_sha256: str  # the archived original (for a record: the records file)
+    sha256: str  # of the document: the file's, or a record's content hash
     extracted: ExtractedDocument
     analysis: Analysis | None
     started: float
     size_bytes: int | None = None
 
     @property
-    def sha256(self) -> str:
-        return self.file_sha256 if self.kind is UnitKind.FILE else content_sha256(self.extracted)
+    def original(self) -> str:
+        """Where the archive keeps the original (of the records file, for a record)."""
+        return archive_relpath(self.file_sha256, self.path.suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,7 @@ def units(run: RunContext, item: Item, processed: Processed) -> list[Unit | Verd
             source,
             item.input.path,
             item.sha256,
+            item.sha256,
             first,
             processed.analyses[0],
             started,
@@ -175,8 +178,9 @@ def units(run: RunContext, item: Item, processed: Processed) -> list[Unit | Verd
         if isinstance(entry, RecordFailure):
             result.append(Verdict.failure(record_source, entry.error, now))
             continue
+        path, sha256 = item.input.path, content_sha256(entry)
         kind = UnitKind.RECORD
-        result.append(Unit(kind, record_source, item.input.path, item.sha256, entry, analysis, now))
+        result.append(Unit(kind, record_source, path, item.sha256, sha256, entry, analysis, now))
     if not result:
         message = "every record already done in this run"
         verdict = Verdict(source, Outcome.DUPLICATE, started, message=message, recorded=False)

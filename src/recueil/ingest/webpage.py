@@ -188,6 +188,7 @@ class WebPageExtractor:
     """Reads web-page exports: .txt, .md, .html/.htm, or any file that is HTML."""
 
     name = "webpage"
+    isolated = False  # plain text or HTML, parsed in linear time
 
     def sniff(self, path: Path, head: bytes) -> bool:
         suffix = path.suffix.lower()

@@ -11,13 +11,15 @@ import hashlib
 import json
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import (
+    Base,
     Document,
     IngestionItem,
     MetadataEntry,
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from recueil.ingest.stages import RunContext, Unit, Verdict
 
 MAX_META_VALUE = 20_000
+IN_CHUNK = 500  # values per IN (...) list
+TABLES = (Page.__tablename__, MetadataEntry.__tablename__, IngestionItem.__tablename__)
 
 
 def content_sha256(extracted: ExtractedDocument) -> str:
@@ -57,94 +61,190 @@ def find_by_external_id(session: Session, external_id: str) -> Document | None:
     return session.scalar(select(Document).where(Document.external_id == external_id))
 
 
+class Lookup:
+    """The catalogue documents a batch of units may touch, fetched in two queries.
+
+    Kept up to date as the batch stores, so each unit sees what the ones
+    before it in the same transaction did.
+    """
+
+    def __init__(self, session: Session, units: Sequence[Unit]) -> None:
+        self.by_external: dict[str, Document] = {}
+        self.by_sha: dict[str, Document] = {}
+        external_ids = sorted({u.extracted.external_id for u in units if u.extracted.external_id})
+        shas = sorted({u.sha256 for u in units})
+        for start in range(0, len(external_ids), IN_CHUNK):
+            chunk = external_ids[start : start + IN_CHUNK]
+            for found in session.scalars(select(Document).where(Document.external_id.in_(chunk))):
+                self.remember(found)
+        for start in range(0, len(shas), IN_CHUNK):
+            chunk = shas[start : start + IN_CHUNK]
+            for found in session.scalars(select(Document).where(Document.sha256.in_(chunk))):
+                self.remember(found)
+
+    def remember(self, document: Document) -> None:
+        if document.external_id:
+            self.by_external[document.external_id] = document
+        if document.sha256:
+            self.by_sha[document.sha256] = document
+
+    def forget(self, document: Document) -> None:
+        if document.external_id and self.by_external.get(document.external_id) is document:
+            del self.by_external[document.external_id]
+        if document.sha256 and self.by_sha.get(document.sha256) is document:
+            del self.by_sha[document.sha256]
+
+
 @dataclass(slots=True)
 class Decision:
     """What one extracted document is to the catalogue, before anything is written."""
 
     outcome: Outcome
-    document: Document | None = None  # to update or delete
-    same_id: int | None = None  # the document already holding this content
-    message: str | None = None
+    # The document to update or delete, or the one already holding this content.
+    document: Document | None = None
+    message: str | None = None  # "{id}" stands for the document's id (known once flushed)
 
 
-def decide(session: Session, unit: Unit) -> Decision:
+def decide(lookup: Lookup, unit: Unit) -> Decision:
     """Add, update, delete, or a duplicate: by record id first, then by content."""
     extracted = unit.extracted
-    known = find_by_external_id(session, extracted.external_id) if extracted.external_id else None
+    known = lookup.by_external.get(extracted.external_id) if extracted.external_id else None
     if extracted.deleted:
         if known is None:
             return Decision(Outcome.SKIPPED, message="deleted record not in the catalogue")
-        message = f"record deleted at the source; document {known.id} removed"
-        return Decision(Outcome.DELETED, known, message=message)
-    sha256 = unit.sha256
-    if known is not None and known.sha256 == sha256:
-        return Decision(
-            Outcome.DUPLICATE, same_id=known.id, message=f"unchanged; document {known.id}"
-        )
-    if known is None and (same := find_by_sha(session, sha256)) is not None:
-        message = f"same content as document {same.id}"
-        return Decision(Outcome.DUPLICATE, same_id=same.id, message=message)
+        message = "record deleted at the source; document {id} removed"
+        return Decision(Outcome.DELETED, known, message)
+    if known is not None and known.sha256 == unit.sha256:
+        return Decision(Outcome.DUPLICATE, known, "unchanged; document {id}")
+    if known is None and (same := lookup.by_sha.get(unit.sha256)) is not None:
+        return Decision(Outcome.DUPLICATE, same, "same content as document {id}")
     return Decision(Outcome.UPDATED if known is not None else Outcome.ADDED, known)
 
 
-def store(
-    session: Session, run: RunContext, unit: Unit, decision: Decision, original: str
-) -> ItemReport:
-    """Carry out ``decision`` and record the unit's item; the report names the document kept."""
-    document_id = decision.same_id
-    if decision.outcome is Outcome.DELETED and decision.document is not None:
-        session.delete(decision.document)
-    elif decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
-        document = decision.document or Document(source=unit.source, kind=unit.extracted.kind)
-        fill_document(session, document, unit, original)
-        if unit.analysis is not None and run.tagging is not None:
-            sync_themes(session, run.tagging.themes)
-            apply_analysis(session, document, unit.analysis, run.run_id)
-        document_id = document.id
-    # Only a document the catalogue keeps gives the item its hash, id and pages.
-    kept = document_id is not None
-    report = ItemReport(
-        unit.source,
-        decision.outcome,
-        document_id,
-        message=decision.message,
-        duration_s=time.perf_counter() - unit.started,
-        pages=len(unit.extracted.pages) if kept else None,
-    )
-    record_item(session, run.run_id, report, unit.sha256 if kept else None)
-    return report
+@dataclass(slots=True)
+class _Done:
+    report: ItemReport
+    sha256: str | None
+    decision: Decision | None = None
+    unit: Unit | None = None
 
 
-def record(session: Session, run_id: int, verdict: Verdict) -> ItemReport:
-    """Record an outcome reached without storing a document."""
-    report = ItemReport(
-        verdict.source,
-        verdict.outcome,
-        verdict.document_id,
-        verdict.error_code,
-        verdict.message,
-        time.perf_counter() - verdict.started,
-    )
-    if verdict.recorded:
-        record_item(session, run_id, report, verdict.sha256)
-    return report
+class BatchWriter:
+    """Stores the units and records the verdicts of one transaction.
 
+    Documents go through the ORM (tagging writes their relationships) and are
+    flushed together; their pages, metadata entries and every item of the batch
+    then go in with one bulk statement per table.
+    """
 
-def record_item(session: Session, run_id: int, report: ItemReport, sha256: str | None) -> None:
-    session.add(
-        IngestionItem(
-            run_id=run_id,
-            source=report.source,
-            outcome=report.outcome,
-            sha256=sha256,
-            document_id=report.document_id,
-            error_code=report.error_code,
-            message=report.message,
-            duration_s=report.duration_s,
-            pages=report.pages,
-            finished_at=utcnow(),
+    def __init__(self, session: Session, run: RunContext, units: Sequence[Unit]) -> None:
+        self.session = session
+        self.run = run
+        self.lookup = Lookup(session, units)
+        self._done: list[_Done] = []
+
+    def store(self, unit: Unit) -> ItemReport:
+        """Decide and carry out; the report is complete once ``finish`` has run."""
+        decision = decide(self.lookup, unit)
+        if decision.outcome is Outcome.DELETED and decision.document is not None:
+            self.lookup.forget(decision.document)
+            self.session.delete(decision.document)
+        elif decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
+            document = decision.document or Document(source=unit.source, kind=unit.extracted.kind)
+            self.lookup.forget(document)
+            fill_document(document, unit)
+            self.session.add(document)
+            self.lookup.remember(document)
+            decision.document = document
+            if unit.analysis is not None and self.run.tagging is not None:
+                sync_themes(self.session, self.run.tagging.themes)
+                apply_analysis(self.session, document, unit.analysis, self.run.run_id)
+        # Only a document the catalogue keeps gives the item its hash, id and pages.
+        kept = decision.document is not None and decision.outcome is not Outcome.DELETED
+        report = ItemReport(
+            unit.source,
+            decision.outcome,
+            duration_s=time.perf_counter() - unit.started,
+            pages=len(unit.extracted.pages) if kept else None,
         )
-    )
+        self._done.append(_Done(report, unit.sha256 if kept else None, decision, unit))
+        return report
+
+    def record(self, verdict: Verdict) -> ItemReport:
+        """Record an outcome reached without storing a document."""
+        report = ItemReport(
+            verdict.source,
+            verdict.outcome,
+            verdict.document_id,
+            verdict.error_code,
+            verdict.message,
+            time.perf_counter() - verdict.started,
+        )
+        if verdict.recorded:
+            self._done.append(_Done(report, verdict.sha256))
+        return report
+
+    def finish(self) -> list[int]:
+        """Flush the documents, bulk-insert rows and items; the ids whose index changes."""
+        self.session.flush()
+        changed: list[int] = []
+        replaced: list[int] = []
+        pages: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for done in self._done:
+            decision, unit = done.decision, done.unit
+            if decision is None or decision.document is None or unit is None:
+                continue
+            doc_id = decision.document.id
+            if decision.message:
+                done.report.message = decision.message.format(id=doc_id)
+            if decision.outcome is not Outcome.DELETED:
+                done.report.document_id = doc_id
+            if decision.outcome in (Outcome.ADDED, Outcome.UPDATED, Outcome.DELETED):
+                changed.append(doc_id)
+            if decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
+                if decision.outcome is Outcome.UPDATED:
+                    replaced.append(doc_id)
+                pages.extend(page_rows(doc_id, unit))
+                entries.extend(metadata_rows(doc_id, unit, decision.document.source))
+        self._insert(replaced, pages, entries)
+        return changed
+
+    def _insert(
+        self, replaced: list[int], pages: list[dict[str, Any]], entries: list[dict[str, Any]]
+    ) -> None:
+        conn = self.session.connection()
+        page, entry, item = (Base.metadata.tables[n] for n in TABLES)
+        if replaced:
+            conn.execute(delete(page).where(page.c.document_id.in_(replaced)))
+            conn.execute(delete(entry).where(entry.c.document_id.in_(replaced)))
+        if pages:
+            conn.execute(insert(page), pages)
+        if entries:
+            conn.execute(insert(entry), entries)
+        now = utcnow()
+        items = [
+            {
+                "run_id": self.run.run_id,
+                "source": d.report.source,
+                "outcome": d.report.outcome,
+                "sha256": d.sha256,
+                "document_id": d.report.document_id,
+                "error_code": d.report.error_code,
+                "message": d.report.message,
+                "duration_s": d.report.duration_s,
+                "pages": d.report.pages,
+                "finished_at": now,
+            }
+            for d in self._done
+        ]
+        if items:
+            conn.execute(insert(item), items)
+        for done in self._done:
+            decision = done.decision
+            if decision is not None and decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
+                assert decision.document is not None
+                self.session.expire(decision.document, ["pages", "metadata_entries"])
 
 
 def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> int | None:
@@ -155,12 +255,12 @@ def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> 
     return same.id if same is not None else None
 
 
-def fill_document(session: Session, document: Document, unit: Unit, original: str) -> None:
+def fill_document(document: Document, unit: Unit) -> None:
     """Copy a unit's extraction result onto a (new or existing) catalogue document."""
     extracted = unit.extracted
     document.sha256 = unit.sha256
     document.external_id = extracted.external_id
-    document.original_path = original
+    document.original_path = unit.original
     document.source = extracted.source_url or unit.source
     document.filename = unicodedata.normalize("NFC", unit.path.name)
     document.mime_type = extracted.mime_type
@@ -177,24 +277,10 @@ def fill_document(session: Session, document: Document, unit: Unit, original: st
     document.needs_ocr = extracted.needs_ocr
     document.text_origin = extracted.text_origin
     document.updated_at = utcnow()
-    is_new = document.id is None
-    if document not in session:
-        session.add(document)
-    session.flush()  # the document's id
-    _write_rows(session, document, unit, replace=not is_new)
 
 
-def _write_rows(session: Session, document: Document, unit: Unit, *, replace: bool) -> None:
-    """Pages and metadata entries, with bulk statements.
-
-    A record carries dozens of raw fields and the ORM's per-object
-    bookkeeping was most of the cost of storing one.
-    """
-    extracted, doc_id = unit.extracted, document.id
-    if replace:
-        session.execute(delete(Page).where(Page.document_id == doc_id))
-        session.execute(delete(MetadataEntry).where(MetadataEntry.document_id == doc_id))
-    pages = [
+def page_rows(doc_id: int, unit: Unit) -> list[dict[str, Any]]:
+    return [
         {
             "document_id": doc_id,
             "number": p.number,
@@ -203,8 +289,13 @@ def _write_rows(session: Session, document: Document, unit: Unit, *, replace: bo
             "garbage_ratio": p.garbage_ratio,
             "needs_ocr": p.needs_ocr,
         }
-        for p in extracted.pages
+        for p in unit.extracted.pages
     ]
+
+
+def metadata_rows(doc_id: int, unit: Unit, document_source: str) -> list[dict[str, Any]]:
+    """Raw metadata as found, plus where the document came from and the format's dates."""
+    extracted = unit.extracted
     entries = [
         (ns, key, value)
         for ns, key, value in extracted.metadata
@@ -212,20 +303,15 @@ def _write_rows(session: Session, document: Document, unit: Unit, *, replace: bo
     ]
     if extracted.source_url:
         entries.append(("source", "url", extracted.source_url))
-    if unit.source != document.source:
+    if unit.source != document_source:
         entries.append(("source", "file", unit.source))
     entries.extend(("date-hint", origin, raw) for raw, origin in extracted.date_hints)
-    if pages:
-        session.execute(insert(Page), pages)
-    if entries:
-        rows = [
-            {
-                "document_id": doc_id,
-                "namespace": ns,
-                "key": key[:120],
-                "value": str(value)[:MAX_META_VALUE],
-            }
-            for ns, key, value in entries
-        ]
-        session.execute(insert(MetadataEntry), rows)
-    session.expire(document, ["pages", "metadata_entries"])
+    return [
+        {
+            "document_id": doc_id,
+            "namespace": ns,
+            "key": key[:120],
+            "value": str(value)[:MAX_META_VALUE],
+        }
+        for ns, key, value in entries
+    ]
