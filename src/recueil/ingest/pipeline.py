@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from recueil.catalogue.db import Catalogue, open_catalogue
 from recueil.catalogue.models import Document, RunStatus, utcnow
 from recueil.config import Settings
@@ -129,6 +131,8 @@ class Ingestion:
                     "jobs": options.jobs,
                 }
                 run_id, done = open_run(session, arguments), set()
+            hashes = select(Document.sha256).where(Document.sha256.is_not(None))
+            known = {sha for sha in session.scalars(hashes) if sha}
         extract = ExtractContext(
             settings=self.settings,
             password=options.password,
@@ -139,7 +143,14 @@ class Ingestion:
         )
         tagging = self.tagging if options.tag else None
         return RunContext(
-            self.settings, self.catalogue, options, extract, run_id, frozenset(done), tagging
+            self.settings,
+            self.catalogue,
+            options,
+            extract,
+            run_id,
+            frozenset(done),
+            tagging,
+            known,
         )
 
     def _screened(

@@ -49,6 +49,10 @@ class RunContext:
     run_id: int
     done: frozenset[str]  # sources already recorded by this run (resume)
     tagging: TaggingStep | None
+    # Hashes of the catalogue's documents (read once, then kept up to date by this run),
+    # so that screening a new file costs no query. Another process's additions are
+    # caught at ``decide``, inside the transaction.
+    known_sha256: set[str]
 
 
 @dataclass(slots=True)
@@ -130,6 +134,8 @@ def screen(run: RunContext, item: Item) -> Verdict | None:
     except OSError as exc:
         error = FileReadError(f"cannot read {path.name}: {exc.strerror or exc}")
         return Verdict.failure(source, error, item.started)
+    if item.sha256 not in run.known_sha256:
+        return None
     with run.catalogue.session() as session:
         existing = find_by_sha(session, item.sha256)
         existing_id = existing.id if existing else None

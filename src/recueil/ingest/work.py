@@ -21,7 +21,6 @@ from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
 from recueil.ingest.extract import extract_with_limits
-from recueil.ingest.registry import warm_up
 from recueil.ingest.tagging_step import TaggingStep
 
 if TYPE_CHECKING:
@@ -86,9 +85,7 @@ def process_in_order(
     the size of the batch.
     """
     if jobs <= 1:
-        for position, item in enumerate(items):
-            if position == 0:
-                warm_up()
+        for item in items:
             yield item, process_file(path_of(item), ctx, tagging)
         return
     forking = "fork" in mp.get_all_start_methods()
@@ -97,7 +94,6 @@ def process_in_order(
         pool: ProcessPoolExecutor | None = None
         for item in items:
             if pool is None:  # created at the first file that needs work, not before
-                warm_up()
                 pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
             window.append((item, pool.submit(_work, path_of(item), ctx)))
             if len(window) >= 2 * jobs:
