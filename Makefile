@@ -45,6 +45,7 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/vulture
 	$(BIN)/pytest
 
 lint: install
