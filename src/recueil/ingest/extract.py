@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from recueil.errors import (
+    EmptyDocumentError,
     ExtractionTimeoutError,
     FileReadError,
     IngestError,
@@ -24,7 +25,7 @@ from recueil.errors import (
     UnsupportedFileError,
 )
 from recueil.ingest.base import ExtractContext, ExtractedDocument, Extractor, RecordFailure
-from recueil.ingest.registry import find_extractor, read_head, warm_up
+from recueil.ingest.registry import claimed_by_suffix, find_extractor, read_head, warm_up
 
 Extracted = list[ExtractedDocument | RecordFailure]
 
@@ -42,6 +43,14 @@ def extractor_for(path: Path) -> Extractor:
         raise FileReadError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     extractor = find_extractor(path, head)
     if extractor is None:
+        claimed = claimed_by_suffix(path)
+        if claimed is not None and not head.strip():
+            raise EmptyDocumentError(f"{path.name} is empty")
+        if claimed is not None:
+            raise MalformedFileError(
+                f"{path.name} is damaged: its name says {path.suffix.lower()[1:].upper()} "
+                "but its content is not"
+            )
         raise UnsupportedFileError(f"unsupported file type: {path.name}")
     return extractor
 

@@ -275,6 +275,7 @@ class PdfExtractor:
 
     name = "pdf"
     isolated = True
+    suffixes = (".pdf",)  # a .pdf without the signature is damaged, not unsupported
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]

@@ -25,7 +25,7 @@ from recueil.config import Settings
 from recueil.errors import RecueilError
 from recueil.ingest.base import ExtractContext
 from recueil.ingest.batching import Batch, Pending, write
-from recueil.ingest.discover import Input, discover, source_name
+from recueil.ingest.discover import Input, discover, locator, source_name
 from recueil.ingest.outcomes import IngestOptions, ItemReport, Progress, RunReport
 from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments, run_inputs
 from recueil.ingest.stages import Item, RunContext, Unit, Verdict, screen, units
@@ -125,6 +125,8 @@ class Ingestion:
             else:
                 arguments = {
                     "inputs": [i.source for i in inputs],
+                    # What --resume reads back: the exact bytes of each name (NFD, not UTF-8...).
+                    "paths": [locator(i.path) for i in inputs],
                     "ocr": options.ocr,
                     "max_bytes": options.max_bytes,
                     "timeout_s": options.timeout_s,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import IngestionItem, IngestionRun, RunStatus, utcnow
 from recueil.errors import NotFoundError
+from recueil.ingest.discover import from_locator
 
 
 def open_run(session: Session, arguments: dict[str, Any], *, command: str = "ingest") -> int:
@@ -44,13 +45,17 @@ def reopen_run(session: Session, run_id: int) -> tuple[int, set[str]]:
     return run.id, done
 
 
-def run_inputs(catalogue: Catalogue, run_id: int) -> list[str]:
-    """The inputs a run was started with (to resume it without naming them again)."""
+def run_inputs(catalogue: Catalogue, run_id: int) -> list[str | Path]:
+    """The inputs a run was started with (to resume it without naming them again),
+    byte for byte."""
     with catalogue.session() as session:
         run = session.get(IngestionRun, run_id)
         if run is None:
             raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
-        return list((run.arguments or {}).get("inputs", []))
+        arguments = run.arguments or {}
+    if "paths" in arguments:
+        return [from_locator(text) for text in arguments["paths"]]
+    return list(arguments.get("inputs", []))  # runs recorded before lossless paths
 
 
 def close_run(session: Session, run_id: int, status: RunStatus) -> None:

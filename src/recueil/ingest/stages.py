@@ -119,6 +119,8 @@ def screen(run: RunContext, item: Item) -> Verdict | None:
     try:
         if item.input.missing:
             raise FileReadError(f"no such file or folder: {source}")
+        if item.input.unreadable:
+            raise FileReadError(item.input.unreadable)
         if is_documentation(path):
             message = "documentation file (README), not a document"
             return Verdict(source, Outcome.SKIPPED, item.started, message=message)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from recueil.catalogue.models import (
 )
 from recueil.catalogue.repository import apply_analysis, sync_themes
 from recueil.ingest.base import ExtractedDocument
+from recueil.ingest.discover import readable
 from recueil.ingest.outcomes import ItemReport
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ def decide(lookup: Lookup, unit: Unit) -> Decision:
         return Decision(Outcome.DUPLICATE, known, "unchanged; document {id}")
     if known is None and (same := lookup.by_sha.get(unit.sha256)) is not None:
         return Decision(Outcome.DUPLICATE, same, "same content as document {id}")
-    return Decision(Outcome.UPDATED if known is not None else Outcome.ADDED, known)
+    outcome = Outcome.UPDATED if known is not None else Outcome.ADDED
+    return Decision(outcome, known, "; ".join(extracted.warnings) or None)
 
 
 @dataclass(slots=True)
@@ -164,6 +165,7 @@ class BatchWriter:
         report = ItemReport(
             unit.source,
             decision.outcome,
+            message=decision.message,  # the reading's warnings; ids are filled in at ``finish``
             duration_s=time.perf_counter() - unit.started,
             pages=len(unit.extracted.pages) if kept else None,
         )
@@ -177,7 +179,7 @@ class BatchWriter:
             verdict.outcome,
             verdict.document_id,
             verdict.error_code,
-            verdict.message,
+            readable(verdict.message) if verdict.message else None,  # a name's non-UTF-8 bytes
             time.perf_counter() - verdict.started,
         )
         if verdict.recorded:
@@ -196,7 +198,7 @@ class BatchWriter:
             if decision is None or decision.document is None or unit is None:
                 continue
             doc_id = decision.document.id
-            if decision.message:
+            if decision.message and decision.outcome not in (Outcome.ADDED, Outcome.UPDATED):
                 done.report.message = decision.message.format(id=doc_id)
             if decision.outcome is not Outcome.DELETED:
                 done.report.document_id = doc_id
@@ -262,14 +264,14 @@ def fill_document(document: Document, unit: Unit) -> None:
     document.external_id = extracted.external_id
     document.original_path = unit.original
     document.source = extracted.source_url or unit.source
-    document.filename = unicodedata.normalize("NFC", unit.path.name)
+    document.filename = readable(unit.path.name)
     document.mime_type = extracted.mime_type
     document.size_bytes = unit.size_bytes
     document.kind = extracted.kind
     if extracted.doc_type:
         document.doc_type = extracted.doc_type
     title = (extracted.title or "").strip()
-    document.title = title or unicodedata.normalize("NFC", unit.path.stem)
+    document.title = title or readable(unit.path.stem)
     document.page_count = len(extracted.pages)
     document.word_count = sum(len(p.text.split()) for p in extracted.pages)
     document.garbage_ratio = extracted.garbage_ratio
