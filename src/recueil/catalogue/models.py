@@ -7,7 +7,8 @@ first migration creates exactly these tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+import enum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -22,15 +23,30 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-from recueil.catalogue.vocabulary import (
-    EnumText,
-    Outcome,
-    RunStatus,
-    TagSource,
-    TextOrigin,
-)
+from recueil.catalogue.vocabulary import Outcome, RunStatus, TagSource, TextOrigin
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A ``StrEnum`` stored as its text value; reads give members back."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum_type = enum_type
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_type(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_type(value)
 
 
 def utcnow() -> dt.datetime:

@@ -2,17 +2,13 @@
 
 Members are strings, so they are stored as plain text (the columns stay
 ``VARCHAR``), print as their value and compare equal to it; code compares
-members, never bare strings.
+members, never bare strings. Plain Python: the command line imports this
+module to list choices without loading SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeVar
-
-from sqlalchemy import String
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 
 
 class Outcome(enum.StrEnum):
@@ -48,23 +44,3 @@ class TagSource(enum.StrEnum):
     RULES = "rules"
     MODEL = "model"
     MANUAL = "manual"
-
-
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-class EnumText(TypeDecorator[E]):
-    """A ``StrEnum`` stored as its text value; reads give members back."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, enum_type: type[E], length: int) -> None:
-        super().__init__(length)
-        self.enum_type = enum_type
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else self.enum_type(value).value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
-        return None if value is None else self.enum_type(value)
