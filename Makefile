@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_HOME ?= demo-home
 RECUEIL := $(BIN)/recueil --home $(DEMO_HOME)
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -57,6 +57,10 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+# docs/cli.md is generated from the commands; `make test` fails when it is out of date.
+docs: install
+	$(BIN)/python -m recueil.cli_reference docs/cli.md
 
 # Benchmark (docs/performance.md): generated corpus cached in bench-out/. Full stages on
 # 200 files (20 PDFs), index and queries at 200 and 5,000 documents: under 15 minutes on

@@ -39,6 +39,13 @@ class ConfigError(RecueilError):
     hint = "Check --home, --db and the RECUEIL_* environment variables."
 
 
+class UsageError(RecueilError):
+    """A command typed wrongly: an unknown option, a missing argument, a value of the wrong form."""
+
+    code = "E002"
+    hint = "`recueil COMMAND --help` shows the command's options and an example."
+
+
 class CatalogueError(RecueilError):
     code = "E010"
     hint = "Run `recueil check` to compare the catalogue with the archive and the index."

@@ -64,8 +64,9 @@ class RunReport:
         }
 
     @property
-    def counts(self) -> dict[Outcome, int]:
-        return dict(Counter(item.outcome for item in self.items))
+    def counts(self) -> dict[str, int]:
+        """Inputs per outcome (plain strings: this is what reports and scripts print)."""
+        return dict(Counter(item.outcome.value for item in self.items))
 
     @property
     def failed(self) -> bool:
