@@ -20,7 +20,9 @@ import importlib
 from recueil.errors import (
     BackupError,
     BenchError,
+    CatalogueDamagedError,
     CatalogueError,
+    CatalogueReadOnlyError,
     ConfigError,
     EmptyDocumentError,
     EncryptedPdfError,
@@ -85,7 +87,9 @@ _LAZY = {
 __all__ = [
     "BackupError",
     "BenchError",
+    "CatalogueDamagedError",
     "CatalogueError",
+    "CatalogueReadOnlyError",
     "ConfigError",
     "EmptyDocumentError",
     "EncryptedPdfError",

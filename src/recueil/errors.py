@@ -71,6 +71,28 @@ class RestoreRefusedError(CatalogueError):
     hint = "Restore into an empty home, or add --force to replace this catalogue and its originals."
 
 
+class CatalogueDamagedError(CatalogueError):
+    """The database file is corrupt: SQLite's "database disk image is malformed",
+    "file is not a database", or a PostgreSQL data-corruption error."""
+
+    code = "E015"
+    hint = (
+        "Restore the last backup: `recueil restore --force BACKUP` (the backup is checked "
+        "before anything is replaced). Without a backup, salvage what is readable: "
+        "`sqlite3 catalogue.sqlite3 .dump | sqlite3 recovered.sqlite3` (docs/maintenance.md)."
+    )
+
+
+class CatalogueReadOnlyError(CatalogueError):
+    """A command that writes met a catalogue (or home) it may not write."""
+
+    code = "E016"
+    hint = (
+        "Reading commands (list, show, search, runs, check) work on a read-only home; to write, "
+        "run as the home's owner or make the home and its catalogue writable (chmod u+w)."
+    )
+
+
 # --- ingestion: one code per outcome a documentalist must act on ------------
 
 
@@ -133,6 +155,11 @@ class OcrError(IngestError):
 class PageTooLargeError(OcrError):
     code = "E121"
     hint = "A page is too large to render for OCR; split or downscale the scan."
+
+
+# --- warnings: recorded on an item whose outcome is not "failed" ----------------
+
+OCR_PENDING = "W120"  # pages that need OCR were stored without text: `recueil ocr` adds it
 
 
 # --- themes, tagging -----------------------------------------------------------

@@ -138,4 +138,53 @@ def emit_report(report: RunReport, fmt: str) -> None:
             click.echo(f"Warning: the index was not updated: {report.index_error}", err=True)
 
 
-commands: list[click.Command] = [ingest]
+@click.command()
+@click.argument("document_ids", type=int, nargs=-1)
+@click.option("--password", help="Password of encrypted PDFs.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Time limit per document in seconds (0: none).",
+)
+@click.option("--no-tag", is_flag=True, help="Do not tag the documents again.")
+@output_options
+@pass_app
+def ocr(
+    app: AppContext,
+    document_ids: tuple[int, ...],
+    password: str | None,
+    timeout_s: float,
+    no_tag: bool,
+    fmt: str,
+) -> ExitCode:
+    """OCR the pages stored without text (flagged "needs OCR"), from the archived originals.
+
+    Ingesting without Tesseract keeps a PDF's text pages and flags the others
+    (warning W120). Once Tesseract and its French data are installed, this reads
+    only the flagged pages, then tags and indexes the documents again. Without
+    DOCUMENT_IDS: every document with flagged pages (`recueil list --needs-ocr`).
+    The pass is a run of its own (`recueil runs`).
+
+    \b
+    Example:
+      recueil ocr
+      recueil ocr 12 14 --json
+    """
+    from recueil.ingest.ocr_pending import ocr_pending
+
+    tagging = None
+    if not no_tag:
+        from recueil.ingest.tagging_step import TaggingStep
+
+        tagging = TaggingStep(app.settings)
+    report = ocr_pending(
+        app.catalogue, document_ids, password=password, timeout_s=timeout_s, tagging=tagging
+    )
+    emit_report(report, fmt)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+commands: list[click.Command] = [ingest, ocr]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from recueil.catalogue.models import Outcome
-from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
+from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ExtractedDocument
 from recueil.ingest.discover import Input
 
 
@@ -87,3 +88,18 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def __call__(self, item: Input, result: ItemReport | None) -> None: ...
+
+
+CODED_WARNING = re.compile(r"^(W\d{3}) ")
+
+
+def stored_warning(
+    extracted: ExtractedDocument, outcome: Outcome, message: str | None
+) -> tuple[str | None, str | None]:
+    """(code, message) of a stored document: its warnings when it was added or updated
+    with some, the code of the first coded one (e.g. W120, pages left without OCR)."""
+    if not extracted.warnings or outcome not in (Outcome.ADDED, Outcome.UPDATED):
+        return None, message
+    codes = [m.group(1) for w in extracted.warnings if (m := CODED_WARNING.match(w))]
+    texts = [CODED_WARNING.sub("", w) for w in extracted.warnings]
+    return (codes[0] if codes else None), "; ".join(texts)

@@ -60,6 +60,9 @@ class TaggingStep:
             filename=filename,
         )
 
+    def analyse(self, extracted: ExtractedDocument) -> Analysis:
+        return next(iter(self.analyser.analyse([self.to_input(extracted)])))
+
     def analyse_many(self, documents: list[ExtractedDocument]) -> list[Analysis]:
         """Analyse the documents of one file in a single ``nlp.pipe`` pass."""
         if not documents:

@@ -281,6 +281,21 @@ def fill_document(document: Document, unit: Unit) -> None:
     document.updated_at = utcnow()
 
 
+def replace_content(session: Session, document: Document, unit: Unit) -> None:
+    """Put a fresh extraction of a stored document in place of its pages and metadata."""
+    fill_document(document, unit)
+    session.flush()
+    page, entry = (Base.metadata.tables[n] for n in TABLES[:2])
+    conn = session.connection()
+    conn.execute(delete(page).where(page.c.document_id == document.id))
+    conn.execute(delete(entry).where(entry.c.document_id == document.id))
+    if rows := page_rows(document.id, unit):
+        conn.execute(insert(page), rows)
+    if rows := metadata_rows(document.id, unit, document.source):
+        conn.execute(insert(entry), rows)
+    session.expire(document, ["pages", "metadata_entries"])
+
+
 def page_rows(doc_id: int, unit: Unit) -> list[dict[str, Any]]:
     return [
         {
