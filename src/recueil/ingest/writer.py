@@ -29,7 +29,7 @@ from recueil.catalogue.models import (
 from recueil.catalogue.repository import apply_analysis, sync_themes
 from recueil.ingest.base import ExtractedDocument
 from recueil.ingest.discover import readable
-from recueil.ingest.outcomes import ItemReport
+from recueil.ingest.outcomes import ItemReport, stored_warning
 
 if TYPE_CHECKING:
     from recueil.ingest.stages import RunContext, Unit, Verdict
@@ -118,8 +118,7 @@ def decide(lookup: Lookup, unit: Unit) -> Decision:
         return Decision(Outcome.DUPLICATE, known, "unchanged; document {id}")
     if known is None and (same := lookup.by_sha.get(unit.sha256)) is not None:
         return Decision(Outcome.DUPLICATE, same, "same content as document {id}")
-    outcome = Outcome.UPDATED if known is not None else Outcome.ADDED
-    return Decision(outcome, known, "; ".join(extracted.warnings) or None)
+    return Decision(Outcome.UPDATED if known is not None else Outcome.ADDED, known)
 
 
 @dataclass(slots=True)
@@ -162,10 +161,14 @@ class BatchWriter:
                 apply_analysis(self.session, document, unit.analysis, self.run.run_id)
         # Only a document the catalogue keeps gives the item its hash, id and pages.
         kept = decision.document is not None and decision.outcome is not Outcome.DELETED
+        # A stored document's warnings (W120 …) give its item a code and a message;
+        # the other messages name a document whose id is filled in at ``finish``.
+        code, message = stored_warning(unit.extracted, decision.outcome, decision.message)
         report = ItemReport(
             unit.source,
             decision.outcome,
-            message=decision.message,  # the reading's warnings; ids are filled in at ``finish``
+            error_code=code,
+            message=message,
             duration_s=time.perf_counter() - unit.started,
             pages=len(unit.extracted.pages) if kept else None,
         )
