@@ -109,7 +109,8 @@ def main() -> None:
         )
         catalogue = open_catalogue(settings)
         started = time.perf_counter()
-        report = ingest_paths(catalogue, [path], IngestOptions(tag=False, index=False, timeout_s=0))
+        options = IngestOptions(tag=False, index=False, timeout_s=0)
+        report = ingest_paths(catalogue.settings, [path], options, catalogue=catalogue)
         elapsed = time.perf_counter() - started
         print(
             f"import (no tagging, no index): {report.counts} in {elapsed:.2f} s = "

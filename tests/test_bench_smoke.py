@@ -13,6 +13,7 @@ TABLES = (
     "## PDF text extraction, pages/s",
     "## Tagging, words/s",
     "## End-to-end ingest, pages/s",
+    "## Catalogue path: ingestion without NLP or index",
     "## Index build, docs/s",
     "## Query latency, ms",
     "## One search command, wall s",
@@ -40,6 +41,7 @@ def test_bench_prints_every_table(tmp_path: Path, capsys: pytest.CaptureFixture[
     for title in TABLES:
         assert title in printed
     assert "`recueil search" in printed and "bare tantivy" in printed
+    assert "small text files" in printed and "bare baseline: records" in printed
     assert out.read_text(encoding="utf-8").strip() == printed.strip()
     # The corpus is cached: a second generation writes nothing new.
     before = sorted(p.name for p in (tmp_path / "cache").rglob("*.pdf"))

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from pdfgen import (
     french_pages,
@@ -192,3 +193,48 @@ def test_resume_skips_inputs_already_done(
         assert sorted(Path(i.source).name for i in items) == ["a.pdf", "b.pdf", "c.pdf"]
         assert session.get(IngestionRun, run_id).status == "finished"  # type: ignore[union-attr]
     cat.close()
+
+
+def test_small_text_files_are_read_in_process_pdfs_in_a_child(run_cli, inbox: Path) -> None:
+    # A time limit no child process can meet: the PDF is stopped, while a small
+    # web-page export never pays for a child (nor its limit).
+    make_pdf(inbox / "cr.pdf", french_pages(1))
+    (inbox / "page.txt").write_text(
+        "Café des parents\n\nLes familles de Roubaix se retrouvent au collège.\n",
+        encoding="utf-8",
+    )
+    _, report = ingest(run_cli, "--timeout", "0.000001", str(inbox))
+    found = outcomes(report)
+    assert found["cr.pdf"] == ("failed", "E107")
+    assert found["page.txt"] == ("added", None)
+
+
+def test_many_inputs_share_transactions_but_keep_one_outcome_each(
+    run_cli, inbox: Path, settings: Settings
+) -> None:
+    for n in range(450):  # more than one batch of documents
+        (inbox / f"page-{n:03d}.txt").write_text(
+            f"Atelier {n}\n\nCompte rendu de l'atelier numéro {n} de la cité éducative.\n",
+            encoding="utf-8",
+        )
+    (inbox / "copie.txt").write_text(
+        "Atelier 7\n\nCompte rendu de l'atelier numéro 7 de la cité éducative.\n",
+        encoding="utf-8",
+    )  # same content as page-007.txt, in the same batch
+    (inbox / "vide.txt").write_text("", encoding="utf-8")
+    _, report = ingest(run_cli, "--no-tag", "--no-index", str(inbox))
+    assert report["counts"] == {"added": 450, "duplicate": 1, "failed": 1}
+    found = {Path(i["source"]).name: i for i in report["items"]}
+    first = found["copie.txt"]["document_id"]  # inputs go in name order
+    assert found["page-007.txt"]["outcome"] == "duplicate"
+    assert found["page-007.txt"]["message"] == f"same content as document {first}"
+    cat = open_catalogue(settings)
+    try:
+        with cat.session() as session:
+            items = session.scalars(select(IngestionItem)).all()
+            assert len(items) == 452 and len({i.source for i in items}) == 452
+            docs = session.scalars(select(Document)).all()
+            assert len(docs) == 450 and all(d.page_count == 1 for d in docs)
+            assert all((settings.home / str(d.original_path)).is_file() for d in docs)
+    finally:
+        cat.close()

@@ -18,9 +18,10 @@ from recueil.config import resolve_settings, sqlite_url
 
 def document_row(d: Document) -> tuple:
     pages = [(p.number, p.text, p.origin) for p in d.pages]
-    themes = sorted(t.theme_code for t in d.tags)
+    themes = sorted((t.theme_code, t.source, t.active, t.score, t.evidence) for t in d.tags)
+    tagging = (d.tagger_version, d.tag_threshold, d.tagged_words, d.doc_type_by_rules)
     return (d.id, d.sha256, d.title, d.original_path, d.created_at, d.attached_to_id, pages,
-            themes, d.theme_scores)  # fmt: skip
+            themes, tagging)  # fmt: skip
 
 
 def snapshot(settings) -> dict:

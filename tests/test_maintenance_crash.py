@@ -101,6 +101,49 @@ def test_ingest_killed_mid_batch_then_resumed(run_cli, tmp_path: Path, settings)
     assert len(hits["hits"] if isinstance(hits, dict) else hits) == BATCH
 
 
+def test_batched_text_ingest_killed_then_resumed(run_cli, tmp_path: Path, settings) -> None:
+    """Small text files commit in batches: a kill loses the open batch, never half of it."""
+    inbox = tmp_path / "pages"
+    inbox.mkdir()
+    count = 600
+    for n in range(count):
+        (inbox / f"page-{n:03d}.txt").write_text(
+            f"Atelier {n}\n\nCompte rendu de l'atelier {n} : les parents et le collège.\n",
+            encoding="utf-8",
+        )
+    root = run_cli.root_args
+    process = start(root, "ingest", "--no-tag", "--no-index", "--json", str(inbox))
+    in_progress = wait_until(lambda: count_items(settings.database_url) >= 1, process)
+    assert in_progress, "the ingest ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = count_items(settings.database_url)
+    assert 1 <= killed_at < count
+
+    cat = Catalogue(settings)
+    try:  # what was committed is whole: one document and one item per input
+        with cat.session() as session:
+            assert session.scalar(select(func.count()).select_from(Document)) == killed_at
+            assert session.scalar(select(func.count()).select_from(Page)) == killed_at
+    finally:
+        cat.close()
+
+    resumed = run(root, "ingest", "--no-tag", "--no-index", "--json", "--resume", "1")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["counts"] == {"added": count - killed_at}
+    assert remaining(check(root, "--repair")) <= {"index-missing", "index-missing-documents"}
+    cat = Catalogue(settings)
+    try:
+        with cat.session() as session:
+            docs = session.scalars(select(Document)).all()
+            assert len(docs) == count and len({d.sha256 for d in docs}) == count
+            assert all((settings.home / str(d.original_path)).is_file() for d in docs)
+            items = session.scalars(select(IngestionItem.source)).all()
+            assert sorted(items) == sorted(str(p) for p in inbox.iterdir())
+    finally:
+        cat.close()
+
+
 def fill_catalogue(settings, count: int, start_at: int = 0) -> None:
     """Documents straight into the catalogue (rebuilds read only the catalogue)."""
     cat = Catalogue(settings)

@@ -81,7 +81,8 @@ def test_round_trip_every_mapped_field_is_equal(
             from recueil.ingest.outcomes import IngestOptions
             from recueil.ingest.pipeline import ingest_paths
 
-            report = ingest_paths(other, [exported], IngestOptions(tag=False, index=False))
+            options = IngestOptions(tag=False, index=False)
+            report = ingest_paths(other.settings, [exported], options, catalogue=other)
             assert report.counts == {"added": len(original)}
             again = mapped_by_id(other)
         finally:

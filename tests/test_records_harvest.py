@@ -21,6 +21,7 @@ from recueil.errors import HarvestError
 from recueil.ingest.outcomes import IngestOptions
 from recueil.ingest.records.harvest import endpoint_slug, harvest
 from recueil.ingest.records.oai import OaiClient, RetryPolicy
+from recueil.ingest.report import run_rows
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 FAST = IngestOptions(tag=False, index=False)
@@ -156,6 +157,10 @@ def test_harvest_pages_retry_incremental_and_deleted(
     found = titles(catalogue)
     assert found["unimarc:502"] == "Café des parents à Arras : bilan 2024"
     assert "unimarc:504" not in found and len(found) == 4
+    with catalogue.session() as session:  # the runs table counts the deleted record too
+        rows = {row["id"]: row for row in run_rows(session)}
+    assert rows[again.run.run_id]["deleted"] == 1 and rows[again.run.run_id]["updated"] == 1
+    assert rows[again.run.run_id]["items"] == 2
 
     # Third run: nothing new is not an error.
     server.incremental = []

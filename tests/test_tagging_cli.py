@@ -89,7 +89,8 @@ def test_retag_tag_explain_and_manual_tags_survive(run_cli: Any, catalogue: Cata
             str(doc.date) == "2020-02-11" and doc.date_source == "text (day)"
         )  # year from the PDF date
         assert any(e.text == "Marie Dupont" and e.label == "PER" for e in doc.entities)
-        assert doc.theme_scores is not None and doc.tagged_at is not None
+        assert doc.tagger_version is not None and doc.tagged_at is not None
+        assert doc.doc_type_by_rules and doc.cite_by_rules
         kept = session.get(Document, numerique)
         assert kept is not None and kept.doc_type == "plaquette"  # the format's type is kept
 

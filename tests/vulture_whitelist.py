@@ -37,6 +37,10 @@ _.stopped
 _.startchar
 _.endchar
 _.type_annotation_map
+_.impl  # SQLAlchemy TypeDecorator (catalogue.models.EnumText) and its hooks
+_.cache_ok
+_.process_bind_param
+_.process_result_value
 
 # Data fields: written, and read back through the database, dataclasses.asdict or
 # JSON output rather than by name.

@@ -147,14 +147,16 @@ def ingest(paths: list[Path], jobs: int) -> dict[str, float]:
     from sqlalchemy import func, select
 
     from recueil.catalogue.db import open_catalogue
-    from recueil.catalogue.models import Document
+    from recueil.catalogue.models import Document, Outcome
     from recueil.ingest.outcomes import IngestOptions
     from recueil.ingest.pipeline import ingest_paths
 
     with tempfile.TemporaryDirectory(prefix="recueil-bench-") as home:
         catalogue = open_catalogue(resolve_settings(home=Path(home)))
         started = time.perf_counter()
-        report = ingest_paths(catalogue, paths, IngestOptions(jobs=jobs))
+        report = ingest_paths(
+            catalogue.settings, paths, IngestOptions(jobs=jobs), catalogue=catalogue
+        )
         seconds = time.perf_counter() - started
         with catalogue.session() as session:
             words = session.scalar(select(func.sum(Document.word_count))) or 0
@@ -165,8 +167,8 @@ def ingest(paths: list[Path], jobs: int) -> dict[str, float]:
         catalogue.close()
     return {
         "pages": report.pages,
-        "docs": report.counts.get("added", 0),
-        "failed": report.counts.get("failed", 0),
+        "docs": report.counts.get(Outcome.ADDED, 0),
+        "failed": report.counts.get(Outcome.FAILED, 0),
         "words": words,
         "pdf_pages": pdf_pages or 0,
         "tagged": tagged or 0,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recueil.bench import catalogue_stages as cs
 from recueil.bench import docs_stages as ds
 from recueil.bench import index_stages as ix
 from recueil.bench.child import Measured, measure
@@ -29,6 +30,8 @@ class Plan:
     queries: int  # queries of each kind
     runs: int  # runs of one command
     bare_whoosh_max: int  # largest size with its own bare Whoosh build (it is slow)
+    small: int  # small text files of the catalogue-path stage
+    records: int  # notices of its records file
     seed: int
     cache: Path
     index_only: bool = False  # skip extraction, tagging and ingest (``make bench-large``)
@@ -51,6 +54,55 @@ class Run:
 
     def progress(self, message: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def pdf_stages(state: Run, pdfs: list[Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Extraction and tagging of the PDFs, each beside its bare baselines."""
+    from recueil.bench import tables
+
+    plan = state.plan
+    if not pdfs:
+        return {}, {}
+    extraction = {
+        "recueil": state.stage("extraction: recueil (as ingest)", ds.extract_recueil,
+                               pdfs[: plan.pdfs], True),
+        "in_process": state.stage("extraction: recueil in-process", ds.extract_recueil,
+                                  pdfs[: plan.pdfs], False),
+        "pdfium": state.stage("extraction: raw pypdfium2", ds.extract_pdfium, pdfs[: plan.pdfs]),
+        "plumber": state.stage("extraction: raw pdfplumber", ds.extract_pdfplumber,
+                               pdfs[: plan.plumber_pdfs]),
+    }  # fmt: skip
+    tables.extraction(state, extraction)
+    tagging = {
+        "recueil": state.stage("tagging: recueil", ds.tag_recueil, pdfs[: plan.tag_pdfs]),
+        "full": state.stage("tagging: nlp.pipe, all components", ds.tag_spacy,
+                            pdfs[: plan.tag_pdfs], ()),
+        "needed": state.stage("tagging: nlp.pipe, what tagging needs", ds.tag_spacy,
+                              pdfs[: plan.tag_pdfs], ds.NOT_NEEDED),
+    }  # fmt: skip
+    tables.tagging(state, tagging)
+    return extraction, tagging
+
+
+def catalogue_path(state: Run) -> None:
+    """``ingest --no-tag --no-index`` over small text files and a records file, beside
+    a bare read + hash + bulk insert of the same inputs."""
+    plan, jobs = state.plan, cores()
+    small = cs.ensure_small_files(plan.cache / f"seed{plan.seed}-small", plan.seed, plan.small)
+    records = cs.ensure_records_file(plan.cache / f"seed{plan.seed}-records", plan.seed,
+                                     plan.records)  # fmt: skip
+    found = {
+        "files": state.stage("catalogue path: small files", cs.ingest_plain, small, jobs),
+        "bare_files": state.stage("catalogue path: bare files", cs.bare_files, small),
+        "records": state.stage("catalogue path: records", cs.ingest_plain, [records], jobs),
+        "bare_records": state.stage("catalogue path: bare records", cs.bare_records, records),
+    }
+    notes, lines = cs.table_lines(found, jobs)
+    state.out("")
+    state.out("## Catalogue path: ingestion without NLP or index")
+    state.out("")
+    for line in [*notes, "", *lines]:
+        state.out(line)
 
 
 def catalogue_home(plan: Plan, size: int) -> tuple[Path, float]:
@@ -93,6 +145,7 @@ def _document_stages(state: Run, files: list[Path], pdfs: list[Path]) -> dict[st
     ingests = {
         jobs: state.stage(f"ingest --jobs {jobs}", ds.ingest, files, jobs) for jobs in (1, 2)
     }
+    catalogue_path(state)
     return {"extraction": extraction, "tagging": tagging, "ingests": ingests}
 
 
@@ -201,6 +254,8 @@ def default_plan(
         queries=10 if quick else 25,
         runs=3 if quick else 5,
         bare_whoosh_max=2000,
+        small=min(max(sizes), 300 if quick else 2000),
+        records=300 if quick else 2000,
         seed=seed,
         cache=cache,
         index_only=index_only,

@@ -6,10 +6,9 @@ from typing import Any
 
 import click
 
+from recueil.catalogue.vocabulary import Outcome
 from recueil.cli_common import AppContext, date_range_options, pass_app
 from recueil.output import emit, emit_object, output_options
-
-OUTCOMES = ("added", "updated", "duplicate", "skipped", "deleted", "failed")
 
 
 @click.command()
@@ -40,7 +39,7 @@ def show(app: AppContext, document_id: int, lines: int, fmt: str) -> None:
 @date_range_options
 @click.option(
     "--outcome",
-    type=click.Choice(OUTCOMES),
+    type=click.Choice([outcome.value for outcome in Outcome]),
     help="Last ingestion outcome of the document's source.",
 )
 @click.option("--needs-ocr", is_flag=True, help="Only documents with pages that need OCR.")

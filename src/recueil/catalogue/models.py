@@ -7,7 +7,8 @@ first migration creates exactly these tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+import enum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -22,10 +23,30 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-OUTCOMES = ("added", "updated", "duplicate", "skipped", "failed")
-TAG_SOURCES = ("rules", "model", "manual")
+from recueil.catalogue.vocabulary import Outcome, RunStatus, TagSource, TextOrigin
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A ``StrEnum`` stored as its text value; reads give members back."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum_type = enum_type
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_type(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_type(value)
 
 
 def utcnow() -> dt.datetime:
@@ -62,11 +83,19 @@ class Document(Base):
     garbage_ratio: Mapped[float | None] = mapped_column(Float)
     word_ratio: Mapped[float | None] = mapped_column(Float)
     needs_ocr: Mapped[bool] = mapped_column(Boolean, default=False)
-    text_origin: Mapped[str] = mapped_column(String(20), default="text")  # text, ocr, record
+    text_origin: Mapped[TextOrigin] = mapped_column(
+        EnumText(TextOrigin, 20), default=TextOrigin.TEXT
+    )
     cite_educative: Mapped[str | None] = mapped_column(String(120), index=True)
-    # Per-theme scores and evidence of the last automatic tagging run (for `explain`).
-    theme_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The last automatic tagging run; per-theme scores and evidence are in ``tags``.
     tagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    tagger_version: Mapped[str | None] = mapped_column(String(80))
+    tag_threshold: Mapped[float | None] = mapped_column(Float)
+    tagged_words: Mapped[int | None] = mapped_column(Integer)
+    # The rules (not the file's format) chose doc_type / cite_educative: a later run may
+    # change them again, while a format's own value is kept.
+    doc_type_by_rules: Mapped[bool] = mapped_column(Boolean, default=False)
+    cite_by_rules: Mapped[bool] = mapped_column(Boolean, default=False)
     attached_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("document.id", ondelete="SET NULL"), index=True
     )
@@ -113,7 +142,7 @@ class Page(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1-based
     text: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(20), default="text")  # text, ocr, record, web
+    origin: Mapped[TextOrigin] = mapped_column(EnumText(TextOrigin, 20), default=TextOrigin.TEXT)
     garbage_ratio: Mapped[float | None] = mapped_column(Float)
     needs_ocr: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -168,7 +197,10 @@ class ThemeTag(Base):
     """One theme on one document, with its provenance.
 
     ``source`` is rules/model/manual. A manual removal is kept as an inactive
-    manual tag so that re-tagging never brings the theme back.
+    manual tag so that re-tagging never brings the theme back. ``score`` and
+    ``evidence`` are the rules' latest figures for the theme, kept up to date
+    under a manual decision too; a manual tag the rules never scored has no
+    evidence and the score of the decision (1 added, 0 removed).
     """
 
     __tablename__ = "theme_tag"
@@ -180,7 +212,7 @@ class ThemeTag(Base):
     )
     theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
-    source: Mapped[str] = mapped_column(String(10))
+    source: Mapped[TagSource] = mapped_column(EnumText(TagSource, 10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     tagger_version: Mapped[str | None] = mapped_column(String(80))  # incl. theme data digest
@@ -212,9 +244,7 @@ class IngestionRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(
-        String(20), default="running"
-    )  # running, finished, interrupted
+    status: Mapped[RunStatus] = mapped_column(EnumText(RunStatus, 20), default=RunStatus.RUNNING)
     command: Mapped[str] = mapped_column(String(40), default="ingest")
     arguments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     host: Mapped[str | None] = mapped_column(String(255))
@@ -236,7 +266,7 @@ class IngestionItem(Base):
     )
     source: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    outcome: Mapped[str] = mapped_column(String(12), index=True)
+    outcome: Mapped[Outcome] = mapped_column(EnumText(Outcome, 12), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
     error_code: Mapped[str | None] = mapped_column(String(10))
     message: Mapped[str | None] = mapped_column(Text)
@@ -263,8 +293,6 @@ class HarvestState(Base):
 
 
 __all__ = [
-    "OUTCOMES",
-    "TAG_SOURCES",
     "Base",
     "Document",
     "DocumentDate",
@@ -273,7 +301,11 @@ __all__ = [
     "IngestionItem",
     "IngestionRun",
     "MetadataEntry",
+    "Outcome",
     "Page",
+    "RunStatus",
+    "TagSource",
+    "TextOrigin",
     "Theme",
     "ThemeTag",
 ]

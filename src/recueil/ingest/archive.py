@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from recueil.config import Settings
@@ -49,3 +50,52 @@ def archive_original(settings: Settings, path: Path, sha256: str) -> str:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return relpath
+
+
+def archive_many(
+    settings: Settings, originals: Sequence[tuple[Path, str]]
+) -> dict[str, OSError | None]:
+    """Archive several files at once; each archive path to None, or the error that failed it.
+
+    Same guarantee as ``archive_original`` (an original appears under its
+    final name only once its content is on disk) with one flush to disk for
+    the whole batch instead of one per file, which is most of the cost of
+    storing a small document.
+    """
+    result: dict[str, OSError | None] = {}
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, sha256 in originals:
+            relpath = archive_relpath(sha256, path.suffix)
+            if relpath in result:
+                continue
+            result[relpath] = None
+            target = settings.home / relpath
+            if target.exists():
+                continue
+            try:
+                staged.append((_copy_to_temp(path, target), target))
+            except OSError as exc:
+                result[relpath] = exc
+        if staged:
+            os.sync()  # every staged copy on disk before any takes its final name
+            for tmp, target in staged:
+                os.replace(tmp, target)
+            staged = []
+    finally:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+    return result
+
+
+def _copy_to_temp(path: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+            shutil.copyfileobj(src, out, CHUNK)
+        os.chmod(tmp_name, 0o444)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Path(tmp_name)

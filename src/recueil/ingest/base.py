@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.config import Settings
 from recueil.errors import IngestError
 
@@ -36,7 +37,7 @@ class ExtractContext:
 class ExtractedPage:
     number: int  # 1-based
     text: str
-    origin: str = "text"  # text, ocr, web, record
+    origin: TextOrigin = TextOrigin.TEXT
     garbage_ratio: float | None = None
     needs_ocr: bool = False
 
@@ -63,7 +64,7 @@ class ExtractedDocument:
     garbage_ratio: float | None = None
     word_ratio: float | None = None
     needs_ocr: bool = False
-    text_origin: str = "text"
+    text_origin: TextOrigin = TextOrigin.TEXT
     # What was read with a repair a documentalist should know of (bad bytes, pages left
     # without OCR, ...): recorded as the item's message of an otherwise successful
     # outcome. A warning may open with its code ("W120 page(s) 3 of 9 need OCR ..."),
@@ -88,6 +89,10 @@ class Extractor(Protocol):
     """Reads one kind of input file."""
 
     name: str
+    # True: read in a child process bounded in time and memory (PDFs, OCR, big record
+    # files). False: a small file of this kind is read in-process, a fork costing more
+    # than the reading (see ``extract.IN_PROCESS_MAX_BYTES``).
+    isolated: bool
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when this extractor reads the file (by content first, then extension)."""

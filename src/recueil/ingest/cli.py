@@ -94,7 +94,7 @@ def ingest(
     The run report goes to stdout: a table, the run as --json, or one row per
     input with --nl or --csv. The exit code is 1 when an input failed.
     """
-    from recueil.ingest.pipeline import IngestOptions, IngestPipeline, default_jobs
+    from recueil.ingest.pipeline import IngestOptions, default_jobs, ingest_paths
     from recueil.ingest.report import progress_printer
 
     if not paths and resume_run is None:
@@ -107,24 +107,17 @@ def ingest(
         attachments_dir=attachments_dir,
         tag=not no_tag,
         index=not no_index,
-        resume_run=resume_run,
         jobs=jobs if jobs is not None else default_jobs(),
     )
-    tagging = None
-    if not no_tag:
-        from recueil.ingest.tagging_step import TaggingStep
-
-        tagging = TaggingStep(app.settings)
-    pipeline = IngestPipeline(app.catalogue, options, tagging)
-    if not paths and resume_run is not None:
-        from recueil.ingest.report import run_inputs
-
-        paths = tuple(run_inputs(app.catalogue, resume_run))
-    from recueil.ingest.discover import discover
-
-    inputs = discover(paths)
-    with progress_printer(len(inputs), enabled=not app.quiet and fmt == "table") as progress:
-        report = pipeline.run_inputs(inputs, progress)
+    with progress_printer(enabled=not app.quiet and fmt == "table") as progress:
+        report = ingest_paths(
+            app.settings,
+            paths,
+            options,
+            resume=resume_run,
+            progress=progress,
+            catalogue=app.catalogue,
+        )
     emit_report(report, fmt)
     return ExitCode.FAILED if report.failed else ExitCode.OK
 
@@ -134,17 +127,7 @@ def emit_report(report: RunReport, fmt: str) -> None:
     from recueil.ingest.report import summary_rows
 
     if fmt == "json":
-        emit_object(
-            {
-                "run_id": report.run_id,
-                "counts": report.counts,
-                "duration_s": round(report.duration_s, 2),
-                "pages": report.pages,
-                "index_error": report.index_error,
-                "items": [i.as_dict() for i in report.items],
-            },
-            "json",
-        )
+        emit_object(report.as_dict(), "json")
     elif fmt in ("nl", "csv"):
         emit((i.as_dict() for i in report.items), fmt)
     else:

@@ -2,7 +2,8 @@
 
 The child process bounds time (a pathological PDF cannot hang a batch) and
 memory (address-space limit): the parent kills it at the deadline and records
-a coded failure.
+a coded failure. A small file whose extractor is not ``isolated`` (a web-page
+export) is read in-process: forking would cost far more than reading it.
 """
 
 from __future__ import annotations
@@ -23,17 +24,19 @@ from recueil.errors import (
     RecueilError,
     UnsupportedFileError,
 )
-from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.registry import claimed_by_suffix, find_extractor, read_head
+from recueil.ingest.base import ExtractContext, ExtractedDocument, Extractor, RecordFailure
+from recueil.ingest.registry import claimed_by_suffix, find_extractor, read_head, warm_up
 
 Extracted = list[ExtractedDocument | RecordFailure]
 
 # Address-space bound for one extraction child (PDF rendering can balloon).
 MEMORY_LIMIT_BYTES = 6 * 1024**3
+# Largest file of a non-isolated extractor read in-process.
+IN_PROCESS_MAX_BYTES = 2 * 1024 * 1024
 
 
-def extract_file(path: Path, ctx: ExtractContext) -> Extracted:
-    """Extract every document of ``path`` in this process; raise IngestError on failure."""
+def extractor_for(path: Path) -> Extractor:
+    """The extractor that reads ``path``; raise IngestError when none does."""
     try:
         head = read_head(path)
     except OSError as exc:
@@ -49,6 +52,12 @@ def extract_file(path: Path, ctx: ExtractContext) -> Extracted:
                 "but its content is not"
             )
         raise UnsupportedFileError(f"unsupported file type: {path.name}")
+    return extractor
+
+
+def extract_file(path: Path, ctx: ExtractContext, extractor: Extractor | None = None) -> Extracted:
+    """Extract every document of ``path`` in this process; raise IngestError on failure."""
+    extractor = extractor or extractor_for(path)
     try:
         return list(extractor.extract(path, ctx))
     except RecueilError:
@@ -80,6 +89,13 @@ def _child(conn: Connection, path: Path, ctx: ExtractContext) -> None:
         conn.close()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise FileReadError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+
+
 def _context() -> mp.context.BaseContext:
     # fork is cheap and keeps already-imported extractors; fall back elsewhere.
     methods = mp.get_all_start_methods()
@@ -87,9 +103,13 @@ def _context() -> mp.context.BaseContext:
 
 
 def extract_with_limits(path: Path, ctx: ExtractContext) -> Extracted:
-    """Extract in a child process, killed after ``ctx.timeout_s`` seconds."""
+    """Extract in a child process, killed after ``ctx.timeout_s`` seconds (when it protects)."""
     if ctx.timeout_s <= 0:
         return extract_file(path, ctx)
+    extractor = extractor_for(path)
+    if not extractor.isolated and _size(path) <= IN_PROCESS_MAX_BYTES:
+        return extract_file(path, ctx, extractor)
+    warm_up()  # once per process: the children it forks find the libraries loaded
     mpctx = _context()
     receiver, sender = mpctx.Pipe(duplex=False)
     process = mpctx.Process(target=_child, args=(sender, path, ctx), daemon=True)  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from recueil.ingest.quality import CID, french_words, is_french_word
 
@@ -57,6 +58,19 @@ SOFT_HYPHEN_BREAK = re.compile(r"\xad[ \t]*\n[ \t]*")
 GLYPH_UNI = re.compile(r"/uni([0-9A-Fa-f]{4})")
 GLYPH_OTHER = re.compile(r"/(?:g|glyph)\d{1,5}(?!\d)")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
+_FINDERS: dict[int, re.Pattern[str]] = {}
+
+
+def _translate(text: str, table: dict[int, Any]) -> str:
+    """``str.translate``, skipped when no character of ``table`` occurs (a regex scan
+    runs in C; a translation of non-ASCII text looks up every character)."""
+    finder = _FINDERS.get(id(table))
+    if finder is None:
+        chars = "".join(re.escape(chr(c)) for c in table)
+        finder = _FINDERS[id(table)] = re.compile(f"[{chars}]")
+    return text.translate(table) if finder.search(text) else text
+
+
 SPACES = re.compile(r"[^\S\n]+")
 BLANK_RUNS = re.compile(r"\n{3,}")
 LINE_HYPHEN = re.compile(r"(?<=[^\s-])-\n(?=[^\s\-–—•])")
@@ -91,12 +105,12 @@ def clean_characters(text: str) -> str:
     text = SOFT_HYPHEN_BREAK.sub("", text)
     text = GLYPH_UNI.sub(_decode_glyph_name, text)
     text = GLYPH_OTHER.sub("", text)
-    text = text.translate(LIGATURES).translate(ZERO_WIDTH)
+    text = _translate(_translate(text, LIGATURES), ZERO_WIDTH)
     text = DROPPED.sub("", text)
     previous = None
     while previous != text:  # "(ci(cid:1)d:2)" hides a second glyph id
         previous, text = text, CID.sub("", text)
-    text = unicodedata.normalize("NFC", text.translate(APOSTROPHES))
+    text = unicodedata.normalize("NFC", _translate(text, APOSTROPHES))
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 

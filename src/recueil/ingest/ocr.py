@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import OCR_PENDING, NeedsOcrError, OcrError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
@@ -271,14 +272,14 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
         page = by_number[ocr.number]
         lines = normalise_text(clean_characters(ocr.text)).split("\n")
         page.text = "\n".join(line for line in lines if not is_noise_line(line)).strip()
-        page.origin = "ocr"
+        page.origin = TextOrigin.OCR
         page.garbage_ratio = round(garbage_ratio(ocr.text), 4)
         page.needs_ocr = False
     if errors:
         if not read and not _usable_text(document):
             raise errors[0]
         flag_pending(document, "; ".join(f"[{e.code}] {e.message}" for e in errors[:3]))
-    if 1 in by_number and by_number[1].origin == "ocr":
+    if 1 in by_number and by_number[1].origin == TextOrigin.OCR:
         _title_from_ocr(document, path, by_number[1].text, layer)
     _refresh_figures(document)
     return document
@@ -313,7 +314,10 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
 
 def _refresh_figures(document: ExtractedDocument) -> None:
     origins = {page.origin for page in document.pages}
-    document.text_origin = "ocr" if origins == {"ocr"} else "mixed" if "ocr" in origins else "text"
+    if origins == {TextOrigin.OCR}:
+        document.text_origin = TextOrigin.OCR
+    else:
+        document.text_origin = TextOrigin.MIXED if TextOrigin.OCR in origins else TextOrigin.TEXT
     document.needs_ocr = any(page.needs_ocr for page in document.pages)
     sizes = [max(len(page.text), 1) for page in document.pages]
     document.garbage_ratio = round(

@@ -19,14 +19,23 @@ from pathlib import Path
 from sqlalchemy import select
 
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import Document, IngestionRun
+from recueil.catalogue.models import (
+    Document,
+    IngestionItem,
+    IngestionRun,
+    Outcome,
+    RunStatus,
+    utcnow,
+)
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import FileReadError, IngestError, RecueilError
 from recueil.ingest.base import DEFAULT_TIMEOUT_S, ExtractContext, ExtractedDocument
 from recueil.ingest.extract import extract_with_limits
 from recueil.ingest.outcomes import ItemReport, RunReport, stored_warning
 from recueil.ingest.runs import close_run, open_run
-from recueil.ingest.store import fill_document, record_item
+from recueil.ingest.stages import Unit, UnitKind
 from recueil.ingest.tagging_step import TaggingStep
+from recueil.ingest.writer import replace_content
 
 
 def pending_ids(catalogue: Catalogue, ids: Sequence[int] = ()) -> list[int]:
@@ -76,15 +85,17 @@ def ocr_pending(
         if run is not None:
             run.command = "ocr"
     report = RunReport(run_id)
-    status = "interrupted"
+    status = RunStatus.INTERRUPTED
     try:
         for doc_id in todo:
             report.items.append(_one(catalogue, doc_id, ctx, run_id, tagging))
-        status = "finished"
+        status = RunStatus.FINISHED
     finally:
         with catalogue.transaction() as session:
             close_run(session, run_id, status)
-    updated = [i.document_id for i in report.items if i.outcome == "updated" and i.document_id]
+    updated = [
+        i.document_id for i in report.items if i.outcome == Outcome.UPDATED and i.document_id
+    ]
     if index and updated:
         from recueil.index import update_documents
 
@@ -108,7 +119,9 @@ def _one(
     try:
         extracted = _extract(catalogue, doc_id, original, name, ctx)
     except IngestError as exc:
-        return _record(catalogue, run_id, source, "failed", doc_id, started, exc.code, exc.message)
+        return _record(
+            catalogue, run_id, source, Outcome.FAILED, doc_id, started, exc.code, exc.message
+        )
     pending = sum(p.needs_ocr for p in extracted.pages)
     if (
         extracted.needs_ocr
@@ -116,32 +129,28 @@ def _one(
         and extracted.warnings
         and pending == _pending(catalogue, doc_id)
     ):
-        code, message = stored_warning(extracted, "updated", None)  # OCR still cannot run
-        return _record(catalogue, run_id, source, "skipped", doc_id, started, code, message)
+        code, message = stored_warning(extracted, Outcome.UPDATED, None)  # OCR still cannot run
+        return _record(catalogue, run_id, source, Outcome.SKIPPED, doc_id, started, code, message)
     analysis = tagging.analyse(extracted) if tagging is not None else None
     with catalogue.transaction() as session:
         document = session.get(Document, doc_id)
         assert document is not None
-        fill_document(
-            session,
-            document,
-            extracted,
-            path=Path(document.filename or Path(document.source).name),
-            source=document.source,
-            sha256=document.sha256,
-            original_path=document.original_path,
-            size_bytes=document.size_bytes,
-        )
+        sha256 = document.sha256 or ""
+        path = Path(document.filename or Path(document.source).name)
+        unit = Unit(UnitKind.FILE, document.source, path, sha256, sha256, extracted, analysis,
+                    started, document.size_bytes)  # fmt: skip
+        replace_content(session, document, unit)
+        document.original_path = original
         if tagging is not None and analysis is not None:
             tagging.apply(session, document, analysis, run_id)
-    warning, message = stored_warning(extracted, "updated", None)
-    ocred = sum(p.origin == "ocr" for p in extracted.pages)
+    warning, message = stored_warning(extracted, Outcome.UPDATED, None)
+    ocred = sum(p.origin == TextOrigin.OCR for p in extracted.pages)
     note = f"{ocred} page(s) read by OCR" + (f"; {message}" if message else "")
     return _record(
         catalogue,
         run_id,
         source,
-        "updated",
+        Outcome.UPDATED,
         doc_id,
         started,
         warning,
@@ -164,7 +173,7 @@ def _record(
     catalogue: Catalogue,
     run_id: int,
     source: str,
-    outcome: str,
+    outcome: Outcome,
     doc_id: int,
     started: float,
     code: str | None,
@@ -173,15 +182,17 @@ def _record(
 ) -> ItemReport:
     duration = time.perf_counter() - started
     with catalogue.transaction() as session:
-        record_item(
-            session,
-            run_id=run_id,
-            source=source,
-            outcome=outcome,
-            document_id=doc_id,
-            error_code=code,
-            message=message,
-            duration_s=duration,
-            pages=pages,
+        session.add(
+            IngestionItem(
+                run_id=run_id,
+                source=source,
+                outcome=outcome,
+                document_id=doc_id,
+                error_code=code,
+                message=message,
+                duration_s=duration,
+                pages=pages,
+                finished_at=utcnow(),
+            )
         )
     return ItemReport(source, outcome, doc_id, code, message, duration, pages)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from recueil.catalogue.models import Outcome
 from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ExtractedDocument
 from recueil.ingest.discover import Input
 
@@ -22,14 +22,13 @@ class IngestOptions:
     attachments_dir: Path | None = None
     tag: bool = True
     index: bool = True
-    resume_run: int | None = None
     jobs: int = 1
 
 
 @dataclass(slots=True)
 class ItemReport:
     source: str
-    outcome: str
+    outcome: Outcome
     document_id: int | None = None
     error_code: str | None = None
     message: str | None = None
@@ -55,39 +54,51 @@ class RunReport:
     duration_s: float = 0.0
     index_error: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "counts": self.counts,
+            "duration_s": round(self.duration_s, 2),
+            "pages": self.pages,
+            "index_error": self.index_error,
+            "items": [i.as_dict() for i in self.items],
+        }
+
     @property
     def counts(self) -> dict[str, int]:
-        return dict(Counter(item.outcome for item in self.items))
+        """Inputs per outcome (plain strings: this is what reports and scripts print)."""
+        return dict(Counter(item.outcome.value for item in self.items))
 
     @property
     def failed(self) -> bool:
-        return any(item.outcome == "failed" for item in self.items)
+        return any(item.outcome == Outcome.FAILED for item in self.items)
 
     @property
     def pages(self) -> int:
-        return sum(item.pages or 0 for item in self.items if item.outcome in ("added", "updated"))
+        return sum(
+            item.pages or 0
+            for item in self.items
+            if item.outcome in (Outcome.ADDED, Outcome.UPDATED)
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A file that passed the cheap checks and needs extraction."""
+class Progress(Protocol):
+    """Told the number of inputs once, then each input's last outcome (None: done earlier)."""
 
-    sha: str
-    started: float
+    def start(self, total: int) -> None: ...
 
-
-Progress = Callable[[Input, ItemReport | None], None]
+    def __call__(self, item: Input, result: ItemReport | None) -> None: ...
 
 
 CODED_WARNING = re.compile(r"^(W\d{3}) ")
 
 
 def stored_warning(
-    extracted: ExtractedDocument, outcome: str, message: str | None
+    extracted: ExtractedDocument, outcome: Outcome, message: str | None
 ) -> tuple[str | None, str | None]:
     """(code, message) of a stored document: its warnings when it was added or updated
     with some, the code of the first coded one (e.g. W120, pages left without OCR)."""
-    if not extracted.warnings or outcome not in ("added", "updated"):
+    if not extracted.warnings or outcome not in (Outcome.ADDED, Outcome.UPDATED):
         return None, message
     codes = [m.group(1) for w in extracted.warnings if (m := CODED_WARNING.match(w))]
     texts = [CODED_WARNING.sub("", w) for w in extracted.warnings]

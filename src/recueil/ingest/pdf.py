@@ -25,6 +25,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import EmptyDocumentError, EncryptedPdfError, MalformedFileError, NeedsOcrError
 from recueil.ingest import registry
 from recueil.ingest.base import ExtractContext, ExtractedDocument, ExtractedPage, RecordFailure
@@ -221,7 +222,7 @@ def read_pdf(path: Path, ctx: ExtractContext) -> ExtractedDocument:
         ExtractedPage(
             number=i + 1,
             text="" if q.is_noise else text,
-            origin="text",
+            origin=TextOrigin.TEXT,
             garbage_ratio=round(q.garbage_ratio, 4),
             needs_ocr=q.needs_ocr,
         )
@@ -241,7 +242,7 @@ def read_pdf(path: Path, ctx: ExtractContext) -> ExtractedDocument:
         garbage_ratio=round(garbage, 4),
         word_ratio=None if words is None else round(words, 4),
         needs_ocr=any(q.needs_ocr for q in qualities),
-        text_origin="text",
+        text_origin=TextOrigin.TEXT,
     )
 
 
@@ -273,6 +274,7 @@ class PdfExtractor:
     """Reads PDF files (sniffed by the ``%PDF-`` signature)."""
 
     name = "pdf"
+    isolated = True
     suffixes = (".pdf",)  # a .pdf without the signature is damaged, not unsupported
 
     def sniff(self, path: Path, head: bytes) -> bool:

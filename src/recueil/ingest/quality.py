@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -45,8 +44,8 @@ TITLE_PUNCTUATION = frozenset("-–—,.;:!?'’()«»\"/&°%+")
 CID = re.compile(r"\(cid:\d+\)")
 GLYPH_NAME = re.compile(r"/(?:uni[0-9A-Fa-f]{4}|(?:g|glyph)\d{1,5}(?!\d))")
 WORD = re.compile(r"[^\W\d_]{2,}")
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f")
-# is_garbage_char as one class: controls but \t \n \f \r, surrogates, private use, U+FFFD.
+# Garbage characters: controls but \t \n \f \r, surrogates, private use (unmapped
+# glyphs), U+FFFD.
 GARBAGE_CHAR = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
@@ -70,15 +69,6 @@ def is_french_word(token: str, words: frozenset[str] | None = None) -> bool:
     return len(lower) > 3 and lower[-1] in "sx" and lower[:-1] in vocabulary
 
 
-def is_garbage_char(char: str) -> bool:
-    if char == "\ufffd":
-        return True
-    category = unicodedata.category(char)
-    if category == "Co":  # private use: unmapped glyphs
-        return True
-    return category == "Cs" or (category == "Cc" and char not in _ALLOWED_CONTROLS)
-
-
 def garbage_chars(text: str) -> int:
     """Number of characters of ``text`` that are extraction garbage."""
     count = 0
@@ -89,7 +79,7 @@ def garbage_chars(text: str) -> int:
 
 
 def visible_chars(text: str) -> int:
-    return sum(1 for char in text if not char.isspace())
+    return len("".join(text.split()))  # split() cuts at exactly the isspace() characters
 
 
 def garbage_ratio(text: str) -> float:
@@ -134,10 +124,6 @@ class PageQuality:
     @property
     def word_ratio(self) -> float | None:
         return self.known_words / self.tokens if self.tokens else None
-
-    @property
-    def is_blank(self) -> bool:
-        return self.letters == 0
 
     @property
     def is_noise(self) -> bool:

@@ -25,8 +25,15 @@ def extractors() -> list[Extractor]:
     return list(_EXTRACTORS)
 
 
+_warm = False
+
+
 def warm_up() -> None:
     """Let extractors load what they need once, before extraction children are forked."""
+    global _warm
+    if _warm:
+        return
+    _warm = True
     for extractor in extractors():
         hook = getattr(extractor, "warm_up", None)
         if hook is not None:

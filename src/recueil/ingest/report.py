@@ -4,46 +4,61 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import IngestionItem, IngestionRun
+from recueil.catalogue.models import IngestionItem, IngestionRun, Outcome
 from recueil.errors import NotFoundError
-from recueil.ingest.discover import Input, from_locator
+from recueil.ingest.discover import Input
 from recueil.ingest.outcomes import ItemReport, Progress, RunReport
 from recueil.safetext import visible_line
 
 OUTCOME_LABELS = {
-    "added": "ajouté",
-    "updated": "mis à jour",
-    "duplicate": "doublon",
-    "skipped": "ignoré",
-    "deleted": "supprimé",
-    "failed": "échec",
+    Outcome.ADDED: "ajouté",
+    Outcome.UPDATED: "mis à jour",
+    Outcome.DUPLICATE: "doublon",
+    Outcome.SKIPPED: "ignoré",
+    Outcome.DELETED: "supprimé",
+    Outcome.FAILED: "échec",
 }
 
 
+class ProgressBar:
+    """A progress bar on stderr (never stdout, which carries data), opened at ``start``."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total:
+            self._bar = self._stack.enter_context(
+                click.progressbar(
+                    length=total,
+                    label="Ingestion",
+                    file=sys.stderr,
+                    show_pos=True,
+                    item_show_func=lambda s: s,
+                )
+            )
+
+    def __call__(self, item: Input, result: ItemReport | None) -> None:
+        if self._bar is not None:
+            label = OUTCOME_LABELS.get(result.outcome, "") if result else ""
+            self._bar.update(1, f"{visible_line(item.path.name)[:40]} {label}")
+
+
 @contextmanager
-def progress_printer(total: int, enabled: bool) -> Iterator[Progress | None]:
-    """A progress bar on stderr (never stdout, which carries data)."""
-    if not enabled or total == 0:
+def progress_printer(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
         yield None
         return
-    with click.progressbar(
-        length=total, label="Ingestion", file=sys.stderr, show_pos=True, item_show_func=lambda s: s
-    ) as bar:
-
-        def advance(item: Input, result: ItemReport | None) -> None:
-            name = visible_line(item.path.name)
-            bar.update(1, f"{name[:40]} {OUTCOME_LABELS.get(result.outcome, '') if result else ''}")
-
-        yield advance
+    with ExitStack() as stack:
+        yield ProgressBar(stack)
 
 
 def summary_rows(report: RunReport) -> list[dict[str, Any]]:
@@ -64,7 +79,7 @@ def _short(source: str, width: int = 60) -> str:
 
 
 def run_rows(session: Session) -> list[dict[str, Any]]:
-    counts: dict[int, dict[str, int]] = {}
+    counts: dict[int, dict[Outcome, int]] = {}
     for run_id, outcome, n in session.execute(
         select(IngestionItem.run_id, IngestionItem.outcome, func.count()).group_by(
             IngestionItem.run_id, IngestionItem.outcome
@@ -80,7 +95,7 @@ def run_rows(session: Session) -> list[dict[str, Any]]:
                 "started": run.started_at.isoformat(timespec="seconds"),
                 "status": run.status,
                 "items": sum(c.values()),
-                **{k: c.get(k, 0) for k in ("added", "updated", "duplicate", "skipped", "failed")},
+                **{outcome.value: c.get(outcome, 0) for outcome in Outcome},
             }
         )
     return rows
@@ -91,7 +106,7 @@ def run_items(session: Session, run_id: int, *, failed_only: bool = False) -> li
         raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
     query = select(IngestionItem).where(IngestionItem.run_id == run_id).order_by(IngestionItem.id)
     if failed_only:
-        query = query.where(IngestionItem.outcome == "failed")
+        query = query.where(IngestionItem.outcome == Outcome.FAILED)
     return [
         {
             "source": item.source,
@@ -105,15 +120,3 @@ def run_items(session: Session, run_id: int, *, failed_only: bool = False) -> li
         }
         for item in session.scalars(query)
     ]
-
-
-def run_inputs(catalogue: Catalogue, run_id: int | None) -> list[str | Path]:
-    """The inputs a run was started with (for --resume without PATH), byte for byte."""
-    with catalogue.session() as session:
-        run = session.get(IngestionRun, run_id)
-        if run is None:
-            raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
-        arguments = run.arguments or {}
-    if "paths" in arguments:
-        return [from_locator(text) for text in arguments["paths"]]
-    return list(arguments.get("inputs", []))  # runs recorded before lossless paths

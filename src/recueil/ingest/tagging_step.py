@@ -6,23 +6,25 @@ needs tagging (a re-run over duplicates never loads it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document
+from recueil.catalogue.repository import apply_analysis, sync_themes
 from recueil.config import Settings
 from recueil.ingest.base import ExtractedDocument
 
 if TYPE_CHECKING:
     from recueil.tagging.analyse import Analyser, Analysis, AnalysisInput
+    from recueil.tagging.themes import ThemeSet
 
 
 class TaggingStep:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._analyser: Analyser | None = None
-        self._themes_synced = False
+        self._themes: ThemeSet | None = None
 
     @property
     def analyser(self) -> Analyser:
@@ -31,6 +33,17 @@ class TaggingStep:
 
             self._analyser = Analyser(self.settings)
         return self._analyser
+
+    @property
+    def themes(self) -> ThemeSet:
+        """The theme data, without loading the model when it is not loaded yet."""
+        if self._analyser is not None:
+            return self._analyser.themes
+        if self._themes is None:
+            from recueil.tagging.themes import load_themes
+
+            self._themes = load_themes(self.settings)
+        return self._themes
 
     def load(self) -> None:
         """Load the model now (before forking workers that will share it)."""
@@ -57,11 +70,7 @@ class TaggingStep:
         return list(self.analyser.analyse([self.to_input(d) for d in documents]))
 
     def apply(
-        self, session: Session, document: Document, analysis: Any, run_id: int | None
+        self, session: Session, document: Document, analysis: Analysis, run_id: int | None
     ) -> None:
-        from recueil.tagging.store import apply_analysis, sync_themes
-
-        if not self._themes_synced:
-            sync_themes(session, self.analyser.themes)
-            self._themes_synced = True
+        sync_themes(session, self.themes)
         apply_analysis(session, document, analysis, run_id)

@@ -18,11 +18,11 @@ plain page of kind ``web``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.errors import EmptyDocumentError, MalformedFileError
 from recueil.ingest import registry
 from recueil.ingest.base import ExtractContext, ExtractedDocument, ExtractedPage, RecordFailure
@@ -67,6 +67,9 @@ class WebPage:
         return bool(self.dates or self.source_url or self.links)
 
 
+# Unicode category Cc (C0, DEL, C1) but for the line and page breaks and the tab.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
 # A text whose non-ASCII characters decode as UTF-8 at least this many times more often
 # than they fail is UTF-8 with a few damaged bytes (a truncated copy, a bad paste), not
 # text in another encoding (where accented letters never form valid UTF-8 sequences).
@@ -106,9 +109,7 @@ def decode_bytes(data: bytes, name: str) -> Decoded:
             warning = f"{count} byte(s) that are not UTF-8 replaced by \ufffd"
         else:
             text = _decode_legacy(data, declared.group(1).decode("ascii") if declared else None)
-    controls = sum(
-        1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f"
-    )
+    controls = len(CONTROL_CHARS.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise MalformedFileError(f"{name} is not a text file (control characters)")
     return Decoded(text, warning)
@@ -198,7 +199,9 @@ def extract_web_page(path: Path) -> ExtractedDocument:
         mime_type=MIME[form],
         title=_title(page, found),
         pages=[
-            ExtractedPage(1, body, origin="web", garbage_ratio=round(garbage_ratio(found.text), 4))
+            ExtractedPage(
+                1, body, origin=TextOrigin.WEB, garbage_ratio=round(garbage_ratio(found.text), 4)
+            )
         ],
         metadata=metadata,
         date_hints=hints,
@@ -206,7 +209,7 @@ def extract_web_page(path: Path) -> ExtractedDocument:
         source_url=page.source_url,
         garbage_ratio=round(garbage_ratio(found.text), 4),
         word_ratio=None if (ratio := word_ratio(body)) is None else round(ratio, 4),
-        text_origin="web",
+        text_origin=TextOrigin.WEB,
         warnings=[warning] if warning else [],
     )
 
@@ -215,6 +218,7 @@ class WebPageExtractor:
     """Reads web-page exports: .txt, .md, .html/.htm, or any file that is HTML."""
 
     name = "webpage"
+    isolated = False  # plain text or HTML, parsed in linear time
 
     def sniff(self, path: Path, head: bytes) -> bool:
         suffix = path.suffix.lower()

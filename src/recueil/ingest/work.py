@@ -15,14 +15,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
 from recueil.ingest.extract import extract_with_limits
-from recueil.ingest.registry import warm_up
 from recueil.ingest.tagging_step import TaggingStep
+
+if TYPE_CHECKING:
+    from recueil.tagging.analyse import Analysis
 
 T = TypeVar("T")
 
@@ -32,7 +34,8 @@ class Processed:
     """Extraction results of one file, with an analysis per extracted document."""
 
     extracted: list[ExtractedDocument | RecordFailure] = field(default_factory=list)
-    analyses: list[Any] = field(default_factory=list)  # aligned with extracted; None where none
+    # Aligned with ``extracted``; None where nothing was analysed (tagging off, a deleted record).
+    analyses: list[Analysis | None] = field(default_factory=list)
     error: IngestError | None = None
 
 
@@ -41,13 +44,15 @@ def process_file(path: Path, ctx: ExtractContext, tagging: TaggingStep | None) -
         extracted = extract_with_limits(path, ctx)
     except IngestError as exc:
         return Processed(error=exc)
-    analyses: list[Any] = [None] * len(extracted)
+    analyses: list[Analysis | None] = [None] * len(extracted)
     if tagging is not None:
-        wanted = [
-            i for i, e in enumerate(extracted) if isinstance(e, ExtractedDocument) and not e.deleted
-        ]
-        docs = [extracted[i] for i in wanted]
-        for i, analysis in zip(wanted, tagging.analyse_many(docs), strict=True):  # type: ignore[arg-type]
+        wanted = {
+            i: e
+            for i, e in enumerate(extracted)
+            if isinstance(e, ExtractedDocument) and not e.deleted
+        }
+        found = tagging.analyse_many(list(wanted.values()))
+        for i, analysis in zip(wanted, found, strict=True):
             analyses[i] = analysis
     return Processed(extracted, analyses)
 
@@ -80,9 +85,7 @@ def process_in_order(
     the size of the batch.
     """
     if jobs <= 1:
-        for position, item in enumerate(items):
-            if position == 0:
-                warm_up()
+        for item in items:
             yield item, process_file(path_of(item), ctx, tagging)
         return
     forking = "fork" in mp.get_all_start_methods()
@@ -91,7 +94,6 @@ def process_in_order(
         pool: ProcessPoolExecutor | None = None
         for item in items:
             if pool is None:  # created at the first file that needs work, not before
-                warm_up()
                 pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
             window.append((item, pool.submit(_work, path_of(item), ctx)))
             if len(window) >= 2 * jobs:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from recueil.catalogue.db import Catalogue, integrity_problems
-from recueil.catalogue.models import Document, IngestionItem, IngestionRun, utcnow
+from recueil.catalogue.models import Document, IngestionItem, IngestionRun, RunStatus, utcnow
 from recueil.errors import CatalogueDamagedError, SearchIndexError
 from recueil.ingest.archive import archive_original, sha256_file
 
@@ -117,7 +117,9 @@ def _check_runs(catalogue: Catalogue, report: CheckReport, repair: bool) -> list
     host = socket.gethostname()
     alive: list[int] = []
     with catalogue.transaction() as session:
-        for run in session.scalars(select(IngestionRun).where(IngestionRun.status == "running")):
+        for run in session.scalars(
+            select(IngestionRun).where(IngestionRun.status == RunStatus.RUNNING)
+        ):
             pid = (run.arguments or {}).get("pid")
             if run.host != host or not isinstance(pid, int):
                 report.notes.append(f"run {run.id} is running on {run.host or 'another host'}")
@@ -140,12 +142,12 @@ def _check_runs(catalogue: Catalogue, report: CheckReport, repair: bool) -> list
                 repairable=True,
             )
             if repair:
-                run.status = "interrupted"
+                run.status = RunStatus.INTERRUPTED
                 run.finished_at = utcnow()
                 problem.repaired = True
             report.problems.append(problem)
         for run_id in session.scalars(
-            select(IngestionRun.id).where(IngestionRun.status == "interrupted")
+            select(IngestionRun.id).where(IngestionRun.status == RunStatus.INTERRUPTED)
         ):
             report.notes.append(
                 f"run {run_id} is interrupted: `recueil ingest --resume {run_id}` finishes it"

@@ -54,18 +54,20 @@ class AnalysisInput:
     filename: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
+    """What the tagger found in one document: plain, picklable data (it crosses processes)."""
+
     scores: dict[str, ThemeScore]  # every theme with a score > 0
     themes: list[str]  # codes at or above the threshold
     tagger_version: str
+    threshold: float  # the theme data's threshold that chose ``themes``
     dates: list[FoundDate]
     main_date: FoundDate | None
     doc_type: str | None
     cite: str | None
     entities: list[FoundEntity]
     words: int = 0
-    theme_set: ThemeSet | None = field(default=None, repr=False, compare=False)
 
 
 _PIPELINES: dict[tuple[str, bool, str], Language] = {}
@@ -167,11 +169,11 @@ class Analyser:
             scores=scores,
             themes=above_threshold(scores, self.themes.threshold),
             tagger_version=self.tagger_version,
+            threshold=self.themes.threshold,
             dates=dates,
             main_date=choose_main_date(dates),
             doc_type=doc_type,
             cite=self.gazetteer.find_cite(title, text, item.filename, doc_type),
             entities=entities,
             words=words,
-            theme_set=self.themes,
         )

@@ -94,7 +94,8 @@ def tag_command(
       recueil tag 12 --add parentalite --remove gouvernance
     """
     from recueil.catalogue.models import Document
-    from recueil.tagging.store import set_manual_tags, sync_themes
+    from recueil.catalogue.repository import set_manual_tags, sync_themes
+    from recueil.catalogue.vocabulary import TagSource
 
     themes = load_themes(app.settings)
     _check_codes(themes, [*add, *remove])
@@ -111,7 +112,9 @@ def tag_command(
             "id": document.id,
             "title": document.title,
             "themes": document.active_theme_codes,
-            "manual": {t.theme_code: t.active for t in document.tags if t.source == "manual"},
+            "manual": {
+                t.theme_code: t.active for t in document.tags if t.source == TagSource.MANUAL
+            },
         }
     emit_object(result, fmt)
 
@@ -132,8 +135,8 @@ def retag_command(app: AppContext, theme: str | None, dry_run: bool, fmt: str) -
       recueil retag --dry-run
       recueil --themes themes.json retag --theme numerique
     """
+    from recueil.ingest.retag import retag
     from recueil.tagging.analyse import Analyser
-    from recueil.tagging.retag import retag
 
     themes = load_themes(app.settings)
     only = [theme] if theme else None
@@ -165,15 +168,16 @@ def explain_command(app: AppContext, document_id: int, fmt: str) -> None:
     Example:
       recueil explain 12
     """
+    from recueil.catalogue.explain import explain_document
     from recueil.catalogue.models import Document
-    from recueil.tagging.explain import explain_document
 
     themes = load_themes(app.settings)
     with app.catalogue.session() as session:
         document = session.get(Document, document_id)
         if document is None:
             raise NotFoundError(f"no document with id {document_id}")
-        summary, rows = explain_document(document, themes)
+        labels = {theme.code: theme.label for theme in themes.themes}
+        summary, rows = explain_document(document, labels, themes.threshold)
     if fmt in ("json", "nl"):
         emit_object({**summary, "themes": rows}, fmt)
         return
@@ -208,13 +212,15 @@ def eval_command(
       recueil eval corpus/gold.jsonl
       recueil eval corpus/gold.jsonl --sweep
     """
+    from recueil.ingest.gold_texts import gold_texts
     from recueil.tagging.evaluate import document_rows, metadata_report, theme_report
     from recueil.tagging.evaluate import sweep as run_sweep
     from recueil.tagging.gold_run import predict_gold
 
     themes = load_themes(app.settings)
     _progress(app, "Loading the French model…")
-    pairs, skipped, gazetteer = predict_gold(app.settings, gold, themes, lambda: app.catalogue)
+    texts = gold_texts(app.settings, gold, lambda: app.catalogue)
+    pairs, skipped, gazetteer = predict_gold(app.settings, gold, themes, texts)
     for item, reason in skipped:
         _progress(app, f"line {item.line}: skipped ({reason})")
     limit = threshold if threshold is not None else themes.threshold

@@ -47,8 +47,8 @@ class _LocatingDecoder(json.JSONDecoder):
         s_and_end: tuple[str, int],
         strict: bool,
         scan_once: Callable[..., Any],
-        object_hook: Any,
-        object_pairs_hook: Any,
+        _object_hook: Any,
+        _object_pairs_hook: Any,
         memo: dict[str, str] | None = None,
     ) -> Any:
         text, start = s_and_end

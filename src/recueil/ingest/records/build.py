@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from recueil.catalogue.vocabulary import TextOrigin
 from recueil.ingest.base import ExtractedDocument, ExtractedPage
 from recueil.ingest.records.mapping import (
     NAMESPACE,
@@ -123,7 +124,7 @@ def to_extracted(record: AnyRecord, position: int, mime_type: str) -> ExtractedD
         kind=KIND,
         mime_type=mime_type,
         title=notice_title(fields),
-        pages=[ExtractedPage(1, notice_text(fields), origin="record")],
+        pages=[ExtractedPage(1, notice_text(fields), origin=TextOrigin.RECORD)],
         metadata=metadata,
         date_hints=_date_hints(fields, record),
         doc_type=DOC_TYPE,
@@ -131,6 +132,6 @@ def to_extracted(record: AnyRecord, position: int, mime_type: str) -> ExtractedD
         external_id=external_id(record_id),
         attachments=attachment_names(fields),
         part=part_label(position, record_id),
-        text_origin="record",
+        text_origin=TextOrigin.RECORD,
         warnings=warnings,
     )

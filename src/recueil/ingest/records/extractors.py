@@ -43,6 +43,7 @@ class RecordsXmlExtractor:
     """MARC XML, PMB XML UNIMARC, Dublin Core and OAI-PMH pages: one notice per record."""
 
     name = "records-xml"
+    isolated = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return looks_like_record_xml(head)

@@ -156,7 +156,10 @@ def harvest(
     report.retries = client.retries
     if report.records:
         report.run = ingest_paths(
-            catalogue, [str(p) for p in report.pages], options or IngestOptions()
+            catalogue.settings,
+            [str(p) for p in report.pages],
+            options or IngestOptions(),
+            catalogue=catalogue,
         )
     if report.complete:
         report.next_from = started

@@ -145,6 +145,7 @@ class Iso2709Extractor:
     """UNIMARC/MARC records in ISO 2709 (``.mrc``, ``.iso``): one notice per record."""
 
     name = "unimarc-iso2709"
+    isolated = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return looks_like_iso2709(head) or path.suffix.lower() in EXTENSIONS

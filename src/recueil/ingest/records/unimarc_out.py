@@ -225,7 +225,3 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
         out.append(extra)
     record.fields = sorted(out, key=lambda f: str(f.tag))
     return record
-
-
-def document_record(document: Document, theme_labels: dict[str, str]) -> Record:
-    return unimarc_record(document_fields(document, theme_labels), raw_fields(document))

@@ -25,7 +25,6 @@ from recueil.ingest.records.model import (
 Element = ET.Element
 Parsed = tuple[AnyRecord | RecordError, str | None]
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
 _TAG = re.compile(r"^[0-9A-Za-z]{3}$")
 _ENCODING = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 _RECORD_CHUNK = re.compile(

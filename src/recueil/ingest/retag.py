@@ -7,38 +7,27 @@ the format's dates from the stored metadata. Manual decisions survive.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from recueil.catalogue.db import Catalogue
-from recueil.catalogue.models import Document, IngestionRun, utcnow
-from recueil.tagging.store import RULES, apply_analysis
+from recueil.catalogue.models import Document, RunStatus
+from recueil.catalogue.repository import (
+    TagChange,
+    apply_analysis,
+    planned_change,
+    sync_themes,
+)
+from recueil.ingest.runs import close_run, open_run
 
 if TYPE_CHECKING:
-    from recueil.tagging.analyse import Analyser, Analysis, AnalysisInput
+    from recueil.tagging.analyse import Analyser, AnalysisInput
 
 BATCH = 32
 _DATE_KEYS = {"modified", "210d", "210$d", "009a", "009$a", "issued", "created"}
 _TEXT_SOURCES = ("title", "text")
-
-
-@dataclass(slots=True)
-class TagChange:
-    document_id: int
-    title: str
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def as_row(self) -> dict[str, object]:
-        return {
-            "id": self.document_id,
-            "title": self.title,
-            "added": self.added,
-            "removed": self.removed,
-        }
 
 
 def date_hints(document: Document) -> list[tuple[str, str]]:
@@ -57,8 +46,7 @@ def date_hints(document: Document) -> list[tuple[str, str]]:
 def document_input(document: Document) -> AnalysisInput:
     from recueil.tagging.analyse import AnalysisInput
 
-    set_by_rules = set((document.theme_scores or {}).get("set_by_rules", []))
-    hint = document.doc_type if "doc_type" not in set_by_rules else None
+    hint = None if document.doc_type_by_rules else document.doc_type
     return AnalysisInput(
         title=document.title or "",
         text=document.text,
@@ -66,23 +54,6 @@ def document_input(document: Document) -> AnalysisInput:
         doc_type_hint=hint,
         filename=document.filename,
     )
-
-
-def planned_change(
-    document: Document, analysis: Analysis, only: Collection[str] | None = None
-) -> TagChange:
-    """What applying ``analysis`` would add to and remove from the active themes."""
-    before = set(document.active_theme_codes)
-    after = set()
-    tags = {t.theme_code: t for t in document.tags}
-    for code in set(tags) | set(analysis.scores):
-        tag = tags.get(code)
-        if (only is not None and code not in only) or (tag is not None and tag.source != RULES):
-            if tag is not None and tag.active:
-                after.add(code)
-        elif code in analysis.themes:
-            after.add(code)
-    return TagChange(document.id, document.title, sorted(after - before), sorted(before - after))
 
 
 def _load(session: Session, ids: list[int]) -> list[Document]:
@@ -118,20 +89,17 @@ def retag(
     run_id = None
     if not dry_run:
         with catalogue.transaction() as session:
-            run = IngestionRun(
-                command="retag",
-                arguments={"themes": sorted(only_themes) if only_themes else None},
-            )
-            session.add(run)
-            session.flush()
-            run_id = run.id
-    status = "interrupted"
+            arguments = {"themes": sorted(only_themes) if only_themes else None}
+            run_id = open_run(session, arguments, command="retag")
+    status = RunStatus.INTERRUPTED
     try:
         for start in range(0, len(all_ids), BATCH):
             batch_ids = all_ids[start : start + BATCH]
             # A dry run reads in a session that is never committed.
             context = catalogue.session() if dry_run else catalogue.transaction()
             with context as session:
+                if not dry_run:
+                    sync_themes(session, analyser.themes)
                 documents = _load(session, batch_ids)
                 analyses = analyser.analyse([document_input(d) for d in documents])
                 changes = []
@@ -142,10 +110,8 @@ def retag(
             if progress is not None:
                 progress(len(batch_ids))
             yield from changes
-        status = "finished"
+        status = RunStatus.FINISHED
     finally:
         if run_id is not None:
             with catalogue.transaction() as session:
-                finished = session.get(IngestionRun, run_id)
-                if finished is not None:
-                    finished.status, finished.finished_at = status, utcnow()
+                close_run(session, run_id, status)
