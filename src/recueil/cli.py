@@ -98,6 +98,7 @@ def _attach_commands() -> None:
     from recueil.records_cli import commands as records_commands
     from recueil.search.cli import commands as search_commands
     from recueil.tagging.cli import commands as tagging_commands
+    from recueil.web.cli import commands as web_commands
 
     for command in [
         *ingest_commands,
@@ -107,6 +108,7 @@ def _attach_commands() -> None:
         *records_commands,
         *tagging_commands,
         *maintenance_commands,
+        *web_commands,
     ]:
         cli.add_command(command)
 

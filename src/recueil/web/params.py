@@ -1,0 +1,158 @@
+"""The search page's parameters: read and checked from the query string, and written back.
+
+``/recherche?q=…&theme=…&cite=…&type=…&annee=…&tri=…&page=…``: theme, cite,
+type and annee may repeat (any of the values, as on the CLI); q, tri and
+page may not. Bad values are a 400 with a French message, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
+
+from recueil.index import Filters
+from recueil.web.base import WebError, bad_request
+
+MAX_QUERY = 2000  # characters, as the query language allows
+MAX_VALUES = 50  # values of one repeatable parameter
+MAX_VALUE = 200  # characters of one filter value
+MAX_PAGE = 1000
+PER_PAGE = 10
+
+SORTS = {"pertinence": "relevance", "date": "date", "ancien": "oldest", "titre": "title"}
+SORT_LABELS = {
+    "pertinence": "Pertinence",
+    "date": "Date (récent d'abord)",
+    "ancien": "Date (ancien d'abord)",
+    "titre": "Titre",
+}
+SINGLE = ("q", "tri", "page")
+REPEATABLE = {"theme": "themes", "cite": "cites", "type": "types", "annee": "years"}
+# Facet name (as the index names it) -> parameter of the page.
+FACET_PARAMS = {"themes": "theme", "cites": "cite", "types": "type", "years": "annee"}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    themes: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    tri: str = "pertinence"
+    page: int = 1
+
+    @property
+    def sort(self) -> str:
+        return SORTS[self.tri]
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(themes=self.themes, cites=self.cites, doc_types=self.types, years=self.years)
+
+    def values(self, param: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in getattr(self, REPEATABLE[param]))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        pairs = [("q", self.q)] if self.q else []
+        for param in REPEATABLE:
+            pairs.extend((param, value) for value in self.values(param))
+        if self.tri != "pertinence":
+            pairs.append(("tri", self.tri))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def url(self, path: str = "/recherche") -> str:
+        pairs = self.pairs()
+        return f"{path}?{urlencode(pairs)}" if pairs else path
+
+    def with_page(self, page: int) -> SearchParams:
+        return replace(self, page=page)
+
+    def with_sort(self, tri: str) -> SearchParams:
+        return replace(self, tri=tri, page=1)
+
+    def with_query(self, q: str) -> SearchParams:
+        return replace(self, q=q, page=1)
+
+    def toggled(self, param: str, value: str) -> SearchParams:
+        """These parameters with one filter value added, or removed if it was there."""
+        field = REPEATABLE[param]
+        current = self.values(param)
+        kept = tuple(v for v in current if v != value)
+        chosen = kept if len(kept) < len(current) else (*current, value)
+        if param == "annee":
+            return replace(self, page=1, years=tuple(int(v) for v in chosen))
+        return replace(self, page=1, **{field: chosen})  # type: ignore[arg-type]
+
+    def is_active(self, param: str, value: str) -> bool:
+        return value in self.values(param)
+
+
+def _single(params: QueryParams, name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise bad_request(
+            f"Le paramètre « {name} » est donné {len(values)} fois.",
+            "Donnez-le une seule fois ; seuls theme, cite, type et annee se répètent.",
+        )
+    return values[0] if values else None
+
+
+def _page(text: str | None) -> int:
+    if text is None or text == "":
+        return 1
+    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= MAX_PAGE:
+        raise bad_request(
+            f"« {text[:20]} » n'est pas un numéro de page valable.",
+            f"La page est un nombre de 1 à {MAX_PAGE}.",
+        )
+    return int(text)
+
+
+def _repeatable(params: QueryParams, name: str) -> tuple[str, ...]:
+    values = [v.strip() for v in params.getlist(name) if v.strip()]
+    if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE for v in values):
+        raise bad_request(
+            f"Trop de valeurs, ou des valeurs trop longues, pour « {name} ».",
+            f"Au plus {MAX_VALUES} valeurs de {MAX_VALUE} caractères.",
+        )
+    return tuple(dict.fromkeys(values))
+
+
+def _years(values: tuple[str, ...]) -> tuple[int, ...]:
+    for value in values:
+        if not (value.isdigit() and len(value) == 4):
+            raise bad_request(f"« {value} » n'est pas une année.", "Écrivez l'année ainsi : 2022.")
+    return tuple(int(v) for v in values)
+
+
+def parse(params: QueryParams) -> SearchParams:
+    """The checked parameters of a search, or a WebError (400)."""
+    q = (_single(params, "q") or "").strip()
+    if len(q) > MAX_QUERY:
+        raise bad_request(
+            f"La recherche est trop longue ({len(q)} caractères, {MAX_QUERY} au plus).",
+            "Raccourcissez-la ; les filtres réduisent aussi les résultats.",
+            code="E310",
+        )
+    tri = _single(params, "tri") or "pertinence"
+    if tri not in SORTS:
+        raise bad_request(
+            f"Tri inconnu : « {tri[:40]} ».", "Choisissez pertinence, date, ancien ou titre."
+        )
+    return SearchParams(
+        q=q,
+        themes=_repeatable(params, "theme"),
+        cites=_repeatable(params, "cite"),
+        types=_repeatable(params, "type"),
+        years=_years(_repeatable(params, "annee")),
+        tri=tri,
+        page=_page(_single(params, "page")),
+    )
+
+
+__all__ = ["PER_PAGE", "SearchParams", "WebError", "parse"]
