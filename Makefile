@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_HOME ?= demo-home
 RECUEIL := $(BIN)/recueil --home $(DEMO_HOME)
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -41,6 +41,13 @@ demo: install
 	$(RECUEIL) search "parentalite" --facets
 	$(RECUEIL) index info
 
+# The search site on the demo home (run `make demo` first): http://127.0.0.1:8000/
+SERVE_PORT ?= 8000
+
+serve: install
+	@test -d $(DEMO_HOME) || { echo "No $(DEMO_HOME): run \`make demo\` first"; exit 1; }
+	$(RECUEIL) serve --port $(SERVE_PORT)
+
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
@@ -54,7 +61,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+py# The search site on the demo home (run `make demo` first): http://127.0.0.1:8000/
+SERVE_PORT ?= 8000
+
+serve: install
+	@test -d $(DEMO_HOME) || { echo "No $(DEMO_HOME): run \`make demo\` first"; exit 1; }
+	$(RECUEIL) serve --port $(SERVE_PORT)
+
+test: install
 	$(BIN)/pytest
 
 # Benchmark (docs/performance.md): generated corpus cached in bench-out/. Full stages on

@@ -77,9 +77,15 @@ def ingest_base(root: Path) -> Path:
     return home
 
 
+_BASE: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
 def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_base(tmp_path_factory.mktemp("web-base"))
+    """Ingested once per session, whichever test module asks first."""
+    if "home" not in _BASE:
+        _BASE["home"] = ingest_base(tmp_path_factory.mktemp("web-base"))
+    return _BASE["home"]
 
 
 def engine_copy(base: Path, root: Path, engine: str) -> Settings:
