@@ -78,6 +78,7 @@ BENCH_SIZES ?= 200,5000
 
 bench: install
 	$(BIN)/python -m recueil.bench --sizes $(BENCH_SIZES) --out bench-out/report.md
+	$(BIN)/python scripts/bench_web.py --sizes $(BENCH_SIZES) --out bench-out/web.md
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
-from processes import run
+from processes import run, start
 from recueil.catalogue.db import open_catalogue
 from recueil.catalogue.models import Document, Page, ThemeTag
 from recueil.config import Settings
@@ -133,3 +133,41 @@ def test_documents_synced_by_another_process_appear_without_restart(
     assert after["documents"] == before["documents"] + 1
     page = httpx.get(f"{server.url}/recherche?q=zythologie")
     assert page.status_code == 200 and "Atelier de zythologie des parents" in page.text
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_recueil_serve_answers_and_logs_each_request(
+    base_home: Path,  # noqa: F811
+    tmp_path: Path,
+    workers: str,
+) -> None:
+    settings = engine_copy(base_home, tmp_path, "tantivy")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = start(
+        ["--home", str(settings.home)], "serve", "--port", str(port), "--workers", workers,
+        RECUEIL_WEB_TOKEN="jeton-de-test",
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"{base}/sante", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "recueil serve did not start"
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["documents"] > 0
+        assert httpx.get(f"{base}/recherche?q=parents").status_code == 401
+        page = httpx.get(f"{base}/recherche?q=parents", auth=("cpo", "jeton-de-test"))
+        assert page.status_code == 200 and "documents trouvés" in page.text
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    requests = [line for line in stderr.splitlines() if '"GET ' in line]
+    assert any('"GET /recherche?q=parents" 200' in line for line in requests), stderr
+    assert any('"GET /recherche?q=parents" 401' in line for line in requests), stderr
+    assert "127.0.0.1" in stderr  # binds loopback by default

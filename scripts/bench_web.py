@@ -1,0 +1,215 @@
+"""Benchmark of the search site: a results page (facets and passages) under load.
+
+    .venv/bin/python scripts/bench_web.py --sizes 200,5000 [--engine tantivy] [--out FILE]
+
+For each size, a generated catalogue (the benchmark suite's, cached in
+bench-out/) is indexed, then measured three ways on the same query set:
+
+- ``run_search``: the search API's own time, in process, as the page calls it
+  (10 hits, facets, passages, suggestions);
+- the results page ``/recherche`` served by ``recueil serve`` (uvicorn, one
+  worker, a separate process) to 1 and then 20 concurrent clients (async httpx
+  on loopback): the server's time from its ``Server-Timing`` header, the
+  client's wall time, and errors.
+
+Figures are printed (Markdown), never asserted. "page adds" compares the page's
+median server time with one client to the median of run_search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from recueil.bench.corpus import generate_catalogue
+from recueil.bench.index_stages import percentile, query_cases, query_string
+from recueil.bench.runner import TEXT_WORDS
+from recueil.catalogue.db import open_catalogue
+from recueil.config import Settings, resolve_settings
+from recueil.index import Filters, info, rebuild
+from recueil.search.service import run_search
+
+CONCURRENCY = (1, 20)
+
+
+def home_for(cache: Path, size: int, seed: int, engine: str) -> Settings:
+    """A generated catalogue of ``size`` documents, indexed with ``engine`` (cached)."""
+    home = cache / f"web-seed{seed}-docs{size}-words{TEXT_WORDS}"
+    settings = resolve_settings(home=home).with_changes(index_engine=engine)
+    done = home / "catalogue.done"
+    if not done.exists():
+        generate_catalogue(settings, size, TEXT_WORDS, seed)
+        done.write_text(f"{size}\n", encoding="utf-8")
+    try:
+        current = info(settings).engine
+    except Exception:  # no index yet
+        current = None
+    if current != engine:
+        catalogue = open_catalogue(settings)
+        try:
+            rebuild(settings, catalogue)
+        finally:
+            catalogue.close()
+    return settings
+
+
+def page_params(case: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {"q": query_string(case)}
+    if case["kind"] == "filtered":
+        params.update(theme=case["theme"], annee=case["year"])
+    return params
+
+
+def api_times(settings: Settings, cases: list[dict[str, Any]]) -> list[float]:
+    """Milliseconds of run_search per case, called as the results page calls it."""
+    times = []
+    for case in [cases[0], *cases]:  # one warm-up
+        params = page_params(case)
+        filters = Filters(
+            themes=(params["theme"],) if "theme" in params else (),
+            years=(int(params["annee"]),) if "annee" in params else (),
+        )
+        started = time.perf_counter()
+        run_search(settings, params["q"], filters=filters, limit=10)
+        times.append((time.perf_counter() - started) * 1000)
+    return times[1:]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
+    command = [sys.executable, "-c", "from recueil.cli import main; main()",
+               "--home", str(settings.home), "serve", "--port", str(port)]  # fmt: skip
+    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/sante", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("recueil serve did not answer on /sante within 60 s")
+
+
+async def load(base: str, urls: list[str], clients: int) -> dict[str, Any]:
+    """Every URL once, ``clients`` at a time; server and wall milliseconds, errors."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+    server_ms: list[float] = []
+    wall_ms: list[float] = []
+    errors = 0
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while not queue.empty():
+            url = queue.get_nowait()
+            started = time.perf_counter()
+            try:
+                response = await http.get(url)
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            wall_ms.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                errors += 1
+            timing = response.headers.get("server-timing", "")
+            if "dur=" in timing:
+                server_ms.append(float(timing.split("dur=")[1]))
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+        await http.get(urls[0])  # warm-up
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"server": server_ms, "wall": wall_ms, "errors": errors,
+            "rate": len(urls) / elapsed}  # fmt: skip
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} / {percentile(values, 0.95):.1f}" if values else "-"
+
+
+def measure(settings: Settings, cases: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
+    api = api_times(settings, cases)
+    urls = ["/recherche?" + urlencode(page_params(case)) for case in cases]
+    port = free_port()
+    server = start_server(settings, port)
+    try:
+        found = {"api": api}
+        for clients in CONCURRENCY:
+            found[clients] = asyncio.run(load(f"http://127.0.0.1:{port}", urls * rounds, clients))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return found
+
+
+def report(size: int, engine: str, found: dict[str, Any]) -> list[str]:
+    api_p50 = statistics.median(found["api"])
+    one = found[1]
+    adds = statistics.median(one["server"]) / api_p50 - 1 if api_p50 else 0.0
+    lines = []
+    for clients in CONCURRENCY:
+        row = found[clients]
+        lines.append(
+            f"| {size:,} | {engine} | {p50_p95(found['api'])} | {clients} | "
+            f"{p50_p95(row['server'])} | {p50_p95(row['wall'])} | {row['rate']:.0f} | "
+            f"{row['errors']} | {adds:+.0%} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="200,5000")
+    parser.add_argument("--engine", default="tantivy", choices=("tantivy", "whoosh"))
+    parser.add_argument("--queries", type=int, default=10, help="queries of each kind")
+    parser.add_argument("--rounds", type=int, default=3, help="times each URL is asked")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cache", type=Path, default=Path("bench-out"))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    cases = query_cases(args.seed, args.queries)
+    lines = [
+        "## Search site: results page under load",
+        "",
+        f"{len(cases)} queries (term, phrase, filtered, faceted) × {args.rounds} rounds; "
+        "one uvicorn worker; times in ms (p50 / p95); server = Server-Timing header.",
+        "",
+        "| documents | engine | run_search p50/p95 | clients | page server p50/p95 "
+        "| page wall p50/p95 | pages/s | errors | page adds (1 client, p50) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        print(f"[bench web] {size} documents …", file=sys.stderr, flush=True)
+        settings = home_for(args.cache.resolve(), size, args.seed, args.engine)
+        lines.extend(report(size, args.engine, measure(settings, cases, args.rounds)))
+    print("\n".join(lines))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
