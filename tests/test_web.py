@@ -20,6 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from recueil.catalogue.db import open_catalogue
@@ -440,8 +443,11 @@ def test_token_protects_the_whole_site(web_settings: Settings) -> None:
 
 def test_one_log_line_per_request(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("INFO", logger="recueil.web"):
-        client.get("/recherche?q=parents")
+        timed = client.get("/recherche?q=parents")
         client.get("/nulle-part%1B%5B2J")
+    timings = timed.headers.get_list("server-timing")
+    assert any(t.startswith("app;dur=") for t in timings)
+    assert any(t.startswith("search;dur=") for t in timings)
     lines = [r.getMessage() for r in caplog.records if r.name == "recueil.web"]
     assert len(lines) == 2
     assert '"GET /recherche?q=parents" 200' in lines[0] and lines[0].endswith("ms")
@@ -453,3 +459,23 @@ def test_serve_is_a_command(web_settings: Settings) -> None:
     assert result.exit_code == 0
     assert "--workers" in result.output and "RECUEIL_WEB_TOKEN" in result.output
     assert "127.0.0.1" in result.output
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    q=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    page=st.one_of(st.none(), st.text(max_size=6), st.integers(-5, 2000).map(str)),
+    tri=st.sampled_from([None, "pertinence", "date", "titre", "ancien", "n'importe"]),
+)
+def test_any_query_gives_a_page_or_a_french_400(
+    client: TestClient, q: str, page: str | None, tri: str | None
+) -> None:
+    params = {
+        "q": q,
+        **({"page": page} if page is not None else {}),
+        **({"tri": tri} if tri else {}),
+    }
+    response = client.get("/recherche", params=params)
+    assert response.status_code in (200, 400), (params, response.status_code)
+    assert '<html lang="fr">' in response.text
+    assert_inert(response.text)

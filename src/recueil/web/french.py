@@ -33,6 +33,8 @@ ENTITY_LABELS = {
     "MISC": "Divers",
 }
 
+PRECISIONS = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
+
 FACET_LABELS = {"themes": "Thèmes", "cites": "Cités", "types": "Types", "years": "Années"}
 
 
@@ -59,6 +61,11 @@ def date_source_label(source: str | None) -> str:
     """Where a date came from, e.g. ``pdf:CreationDate`` → « métadonnées PDF (CreationDate) »."""
     if not source:
         return "origine inconnue"
+    # The catalogue's date_source carries the precision: "text (day)", "pdf:CreationDate (day)".
+    match = re.fullmatch(r"(.+?) \((day|month|year)\)", source)
+    if match:
+        base, precision = match.groups()
+        return f"{date_source_label(base)}, {PRECISIONS[precision]}"
     if source == "title":
         return "titre"
     if source == "text":

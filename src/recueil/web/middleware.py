@@ -128,7 +128,7 @@ class RequestLog:
                 status["code"] = message["status"]
                 # The server's own time, for the benchmark and the browser's network panel.
                 elapsed = (time.perf_counter() - started) * 1000
-                MutableHeaders(scope=message)["Server-Timing"] = f"app;dur={elapsed:.2f}"
+                MutableHeaders(scope=message).append("Server-Timing", f"app;dur={elapsed:.2f}")
             await send(message)
 
         try:

@@ -7,6 +7,7 @@ page may not. Bad values are a 400 with a French message, never a 500.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ MAX_VALUE = 200  # characters of one filter value
 MAX_PAGE = 1000
 PER_PAGE = 10
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SORTS = {"pertinence": "relevance", "date": "date", "ancien": "oldest", "titre": "title"}
 SORT_LABELS = {
     "pertinence": "Pertinence",
@@ -132,7 +134,8 @@ def _years(values: tuple[str, ...]) -> tuple[int, ...]:
 
 def parse(params: QueryParams) -> SearchParams:
     """The checked parameters of a search, or a WebError (400)."""
-    q = (_single(params, "q") or "").strip()
+    # Control characters (terminal escapes, NUL) mean nothing in a search: they become spaces.
+    q = _CONTROL.sub(" ", _single(params, "q") or "").strip()
     if len(q) > MAX_QUERY:
         raise bad_request(
             f"La recherche est trop longue ({len(q)} caractères, {MAX_QUERY} au plus).",

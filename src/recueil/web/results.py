@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from recueil.errors import QueryError
 from recueil.search.service import SearchOutcome, run_search
 from recueil.web import french
-from recueil.web.base import Site, View, bad_request
+from recueil.web.base import Site, View, bad_request, render
 from recueil.web.params import FACET_PARAMS, PER_PAGE, SORT_LABELS, SearchParams, parse
 
 FACET_SHOWN = 12  # values of one facet on the page (the most frequent)
@@ -84,7 +85,9 @@ class ResultsView(View):
 
     def data(self, request: Request) -> dict[str, Any]:
         params = parse(request.query_params)
+        started = time.perf_counter()
         outcome = searched(self.site, params)
+        search_ms = (time.perf_counter() - started) * 1000
         result = outcome.result
         suggestion = None
         if outcome.suggestion:
@@ -125,7 +128,15 @@ class ResultsView(View):
             "paging": paging(params, result.pages),
             "document_query": f"?q={_quote(params.q)}" if params.q else "",
             "themes": self.site.theme_labels(),
+            "search_ms": search_ms,
         }
+
+    async def html(self, request: Request) -> Response:
+        data = await run_in_threadpool(self.data, request)
+        response = render(request, self.template, data)
+        # The search call's share of the server's time (the middleware adds the whole).
+        response.headers.append("Server-Timing", f"search;dur={data['search_ms']:.2f}")
+        return response
 
     async def json(self, request: Request) -> Response:
         data = await run_in_threadpool(self.data, request)
