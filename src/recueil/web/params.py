@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from starlette.datastructures import QueryParams
 
@@ -69,7 +70,7 @@ class SearchParams:
 
     def url(self, path: str = "/recherche") -> str:
         pairs = self.pairs()
-        return f"{path}?{urlencode(pairs)}" if pairs else path
+        return f"{path}?{'&'.join(_encoded(k, v) for k, v in pairs)}" if pairs else path
 
     def with_page(self, page: int) -> SearchParams:
         return replace(self, page=page)
@@ -92,6 +93,12 @@ class SearchParams:
 
     def is_active(self, param: str, value: str) -> bool:
         return value in self.values(param)
+
+
+@lru_cache(maxsize=4096)
+def _encoded(name: str, value: str) -> str:
+    """One ``name=value`` of a link; a results page writes a hundred of them."""
+    return f"{name}={quote_plus(value)}"
 
 
 def _single(params: QueryParams, name: str) -> str | None:

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from recueil.errors import QueryError
 from recueil.search.service import SearchOutcome, run_search
 from recueil.web import french
-from recueil.web.base import Site, View, bad_request, render
+from recueil.web.base import Site, View, bad_request
 from recueil.web.params import FACET_PARAMS, PER_PAGE, SORT_LABELS, SearchParams, parse
 
 FACET_SHOWN = 12  # values of one facet on the page (the most frequent)
@@ -130,13 +130,6 @@ class ResultsView(View):
             "themes": self.site.theme_labels(),
             "search_ms": search_ms,
         }
-
-    async def html(self, request: Request) -> Response:
-        data = await run_in_threadpool(self.data, request)
-        response = render(request, self.template, data)
-        # The search call's share of the server's time (the middleware adds the whole).
-        response.headers.append("Server-Timing", f"search;dur={data['search_ms']:.2f}")
-        return response
 
     async def json(self, request: Request) -> Response:
         data = await run_in_threadpool(self.data, request)
