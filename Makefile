@@ -61,14 +61,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-py# The search site on the demo home (run `make demo` first): http://127.0.0.1:8000/
-SERVE_PORT ?= 8000
-
-serve: install
-	@test -d $(DEMO_HOME) || { echo "No $(DEMO_HOME): run \`make demo\` first"; exit 1; }
-	$(RECUEIL) serve --port $(SERVE_PORT)
-
-test: install
+pytest: install
 	$(BIN)/pytest
 
 # Benchmark (docs/performance.md): generated corpus cached in bench-out/. Full stages on
