@@ -92,3 +92,14 @@ def test_parameters_round_trip_and_toggle() -> None:
     assert removed.themes == ("b",) and removed.page == 1
     assert removed.toggled("theme", "a").themes == ("b", "a")
     assert params.toggled("annee", "2021").years == (2022, 2021)
+
+
+def test_fast_toggle_links_are_the_toggled_parameters() -> None:
+    params = parse(
+        QueryParams("q=école+&+co&theme=a&theme=b&cite=Lille+Sud&annee=2022&tri=date&page=4")
+    )
+    link = params.toggle_links()
+    for param, value in [("theme", "a"), ("theme", "c"), ("cite", "Lille Sud"), ("type", "notice"),
+                         ("annee", "2022"), ("annee", "2019")]:  # fmt: skip
+        assert link(param, value) == params.toggled(param, value).url()
+    assert parse(QueryParams("theme=a")).toggle_links()("theme", "a") == "/recherche"

@@ -45,6 +45,7 @@ def facet_rows(
 ) -> dict[str, list[dict[str, Any]]]:
     """Each facet's values with their count, whether chosen, and the link that toggles them."""
     rows: dict[str, list[dict[str, Any]]] = {}
+    toggle = params.toggle_links()
     for facet, param in FACET_PARAMS.items():
         counts = dict(facets.get(facet, []))
         values = list(counts)[:FACET_SHOWN]
@@ -55,7 +56,7 @@ def facet_rows(
             {
                 "value": value, "label": facet_label(site, facet, value),
                 "count": counts.get(value, 0), "active": params.is_active(param, value),
-                "url": params.toggled(param, value).url(),
+                "url": toggle(param, value),
             }
             for value in values
         ]  # fmt: skip
