@@ -25,6 +25,7 @@ from pdfgen import (
 from recueil.catalogue.db import open_catalogue
 from recueil.catalogue.models import Document, IngestionItem, IngestionRun
 from recueil.config import Settings
+from recueil.ingest.discover import locator
 
 FAST = ("--no-tag", "--no-index")
 
@@ -181,6 +182,7 @@ def test_resume_skips_inputs_already_done(
         run.arguments = {
             **(run.arguments or {}),
             "inputs": [str(inbox / n) for n in ("a.pdf", "b.pdf", "c.pdf")],
+            "paths": [locator(inbox / n) for n in ("a.pdf", "b.pdf", "c.pdf")],
         }
     _, resumed = ingest(run_cli, "--resume", str(run_id))
     assert resumed["run_id"] == run_id

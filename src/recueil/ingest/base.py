@@ -64,6 +64,9 @@ class ExtractedDocument:
     word_ratio: float | None = None
     needs_ocr: bool = False
     text_origin: str = "text"
+    # What was read with a repair a documentalist should know of (bad bytes, ...):
+    # recorded as the item's message of an otherwise successful outcome.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -68,7 +68,7 @@ from recueil.output import emit, emit_object, output_options
 @pass_app
 def ingest(
     app: AppContext,
-    paths: tuple[str, ...],
+    paths: tuple[str | Path, ...],
     password: str | None,
     max_mb: float,
     timeout_s: float,

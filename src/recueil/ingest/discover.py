@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import glob
+import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 # Files that document a folder rather than belong to the collection.
 DOCUMENTATION_NAMES = ("readme", "lisezmoi")
@@ -14,13 +17,36 @@ DOCUMENTATION_NAMES = ("readme", "lisezmoi")
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    path: Path  # as found on disk (may be NFD)
-    source: str  # NFC, absolute: how the catalogue and the report name it
+    path: Path  # as found on disk (may be NFD, may hold bytes that are not UTF-8)
+    source: str  # readable, NFC, absolute: how the catalogue and the report name it
     missing: bool = False
+    unreadable: str | None = None  # why a folder or a special file could not be read
+
+
+def readable(text: str) -> str:
+    """A name fit for display and for the catalogue: NFC, and the bytes of a file name
+    that are not UTF-8 shown as ``\\xNN`` instead of making the database refuse it."""
+    if not text.isascii():
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that no file name decoding produced
+            raw = text.encode("utf-8", "backslashreplace")
+        text = unicodedata.normalize("NFC", raw.decode("utf-8", "backslashreplace"))
+    return text
 
 
 def source_name(path: Path) -> str:
-    return unicodedata.normalize("NFC", str(path.absolute()))
+    return readable(str(path.absolute()))
+
+
+def locator(path: Path) -> str:
+    """A lossless, plain-ASCII form of a path (its bytes percent-encoded), from which
+    ``from_locator`` finds the very same file again, whatever its normalisation or bytes."""
+    return quote_from_bytes(os.fsencode(path.absolute()), safe="/")
+
+
+def from_locator(text: str) -> Path:
+    return Path(os.fsdecode(unquote_to_bytes(text)))
 
 
 def is_documentation(path: Path) -> bool:
@@ -28,14 +54,36 @@ def is_documentation(path: Path) -> bool:
     return stem in DOCUMENTATION_NAMES
 
 
-def _walk(folder: Path) -> list[Path]:
-    found = []
-    for child in folder.rglob("*"):
-        if any(part.startswith(".") for part in child.relative_to(folder).parts):
-            continue
-        if child.is_file():
-            found.append(child)
-    return sorted(found, key=lambda p: unicodedata.normalize("NFC", str(p)))
+def _special(path: Path) -> str | None:
+    """Why an existing path that is neither a folder nor a regular file cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read {readable(str(path))}: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"{readable(path.name)} is a {kind}, not a regular file"
+
+
+def _walk(folder: Path) -> list[tuple[Path, str | None]]:
+    """Every file under ``folder`` (hidden ones aside), with why it cannot be read if so.
+
+    A sub-folder that cannot be listed is reported, not silently left out.
+    """
+    found: list[tuple[Path, str | None]] = []
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        found.append((where, f"cannot read folder {readable(str(where))}: {error.strerror}"))
+
+    for top, dirs, files in os.walk(folder, onerror=unlisted):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                child = Path(top) / name
+                found.append((child, _special(child)))
+    return sorted(found, key=lambda pair: source_name(pair[0]))
 
 
 def discover(arguments: Iterable[str | Path]) -> list[Input]:
@@ -47,29 +95,28 @@ def discover(arguments: Iterable[str | Path]) -> list[Input]:
     seen: set[str] = set()
     inputs: list[Input] = []
 
-    def add(path: Path, missing: bool = False) -> None:
+    def add(path: Path, missing: bool = False, unreadable: str | None = None) -> None:
         source = source_name(path)
         if source not in seen:
             seen.add(source)
-            inputs.append(Input(path, source, missing))
+            inputs.append(Input(path, source, missing, unreadable))
+
+    def add_existing(path: Path) -> None:
+        if path.is_dir():
+            for child, unreadable in _walk(path):
+                add(child, unreadable=unreadable)
+        else:
+            add(path, unreadable=_special(path))
 
     for argument in arguments:
         text = str(argument)
         path = Path(text).expanduser()
-        if path.is_dir():
-            for child in _walk(path):
-                add(child)
-        elif path.is_file():
-            add(path)
+        if path.exists():
+            add_existing(path)
         elif glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
             for match in matches:
-                match_path = Path(match)
-                if match_path.is_dir():
-                    for child in _walk(match_path):
-                        add(child)
-                elif match_path.is_file():
-                    add(match_path)
+                add_existing(Path(match))
             if not matches:
                 add(path, missing=True)
         else:

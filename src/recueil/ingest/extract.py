@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from recueil.errors import (
+    EmptyDocumentError,
     ExtractionTimeoutError,
     FileReadError,
     IngestError,
@@ -23,7 +24,7 @@ from recueil.errors import (
     UnsupportedFileError,
 )
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.registry import find_extractor, read_head
+from recueil.ingest.registry import claimed_by_suffix, find_extractor, read_head
 
 Extracted = list[ExtractedDocument | RecordFailure]
 
@@ -39,6 +40,14 @@ def extract_file(path: Path, ctx: ExtractContext) -> Extracted:
         raise FileReadError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     extractor = find_extractor(path, head)
     if extractor is None:
+        claimed = claimed_by_suffix(path)
+        if claimed is not None and not head.strip():
+            raise EmptyDocumentError(f"{path.name} is empty")
+        if claimed is not None:
+            raise MalformedFileError(
+                f"{path.name} is damaged: its name says {path.suffix.lower()[1:].upper()} "
+                "but its content is not"
+            )
         raise UnsupportedFileError(f"unsupported file type: {path.name}")
     try:
         return list(extractor.extract(path, ctx))

@@ -273,6 +273,7 @@ class PdfExtractor:
     """Reads PDF files (sniffed by the ``%PDF-`` signature)."""
 
     name = "pdf"
+    suffixes = (".pdf",)  # a .pdf without the signature is damaged, not unsupported
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]

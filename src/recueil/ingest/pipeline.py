@@ -34,7 +34,14 @@ from recueil.ingest.base import (
     ExtractedDocument,
     RecordFailure,
 )
-from recueil.ingest.discover import Input, discover, is_documentation, source_name
+from recueil.ingest.discover import (
+    Input,
+    discover,
+    is_documentation,
+    locator,
+    readable,
+    source_name,
+)
 from recueil.ingest.outcomes import (
     IngestOptions,
     ItemReport,
@@ -150,6 +157,8 @@ class IngestPipeline:
                 return reopen_run(session, self.options.resume_run)
             arguments = {
                 "inputs": [i.source for i in inputs],
+                # What --resume reads back: the exact bytes of each name (NFD, not UTF-8...).
+                "paths": [locator(i.path) for i in inputs],
                 "ocr": self.options.ocr,
                 "max_bytes": self.options.max_bytes,
                 "timeout_s": self.options.timeout_s,
@@ -170,6 +179,8 @@ class IngestPipeline:
         try:
             if item.missing:
                 raise FileReadError(f"no such file or folder: {item.source}")
+            if item.unreadable:
+                raise FileReadError(item.unreadable)
             if is_documentation(item.path):
                 return self._skip(
                     run_id, item.source, "documentation file (README), not a document", started
@@ -405,6 +416,7 @@ class IngestPipeline:
         error_code: str | None = None,
     ) -> ItemReport:
         duration = time.perf_counter() - started
+        message = readable(message) if message else message  # a name's non-UTF-8 bytes
         with self.catalogue.transaction() as session:
             record_item(
                 session,

@@ -45,6 +45,16 @@ def find_extractor(path: Path, head: bytes) -> Extractor | None:
     return None
 
 
+def claimed_by_suffix(path: Path) -> Extractor | None:
+    """The extractor whose format the file's name announces (``.pdf``), if any: a file
+    so named that no extractor recognises is damaged, not of an unsupported type."""
+    suffix = path.suffix.lower()
+    for extractor in extractors():
+        if suffix in getattr(extractor, "suffixes", ()):
+            return extractor
+    return None
+
+
 # Modules that register the built-in extractors, in the order they are tried:
 # records sniff XML by content before the web-page extractor claims .html/.xml.
 BUILTIN_MODULES = ("recueil.ingest.pdf", "recueil.ingest.records", "recueil.ingest.webpage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import IngestionItem, IngestionRun
 from recueil.errors import NotFoundError
-from recueil.ingest.discover import Input
+from recueil.ingest.discover import Input, from_locator
 from recueil.ingest.outcomes import ItemReport, Progress, RunReport
 
 OUTCOME_LABELS = {
@@ -105,10 +106,13 @@ def run_items(session: Session, run_id: int, *, failed_only: bool = False) -> li
     ]
 
 
-def run_inputs(catalogue: Catalogue, run_id: int | None) -> list[str]:
-    """The inputs a run was started with (for --resume without PATH)."""
+def run_inputs(catalogue: Catalogue, run_id: int | None) -> list[str | Path]:
+    """The inputs a run was started with (for --resume without PATH), byte for byte."""
     with catalogue.session() as session:
         run = session.get(IngestionRun, run_id)
         if run is None:
             raise NotFoundError(f"no ingestion run {run_id}", hint="`recueil runs` lists the runs.")
-        return list((run.arguments or {}).get("inputs", []))
+        arguments = run.arguments or {}
+    if "paths" in arguments:
+        return [from_locator(text) for text in arguments["paths"]]
+    return list(arguments.get("inputs", []))  # runs recorded before lossless paths

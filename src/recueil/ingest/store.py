@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Document, IngestionItem, MetadataEntry, Page, utcnow
 from recueil.ingest.base import ExtractedDocument
+from recueil.ingest.discover import readable
 
 MAX_META_VALUE = 20_000
 
@@ -60,13 +60,13 @@ def fill_document(
     document.external_id = extracted.external_id
     document.original_path = original_path
     document.source = extracted.source_url or source
-    document.filename = unicodedata.normalize("NFC", path.name)
+    document.filename = readable(path.name)
     document.mime_type = extracted.mime_type
     document.size_bytes = size_bytes
     document.kind = extracted.kind
     if extracted.doc_type:
         document.doc_type = extracted.doc_type
-    document.title = (extracted.title or "").strip() or unicodedata.normalize("NFC", path.stem)
+    document.title = (extracted.title or "").strip() or readable(path.stem)
     document.page_count = len(extracted.pages)
     document.word_count = sum(len(p.text.split()) for p in extracted.pages)
     document.garbage_ratio = extracted.garbage_ratio
@@ -170,7 +170,8 @@ def store_extracted(
         original_path=original_path,
         size_bytes=size_bytes,
     )
-    return Stored(outcome, document.id, None, document)
+    message = "; ".join(extracted.warnings) or None
+    return Stored(outcome, document.id, message, document)
 
 
 def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> int | None:
@@ -201,7 +202,7 @@ def record_item(
         sha256=sha256,
         document_id=document_id,
         error_code=error_code,
-        message=message,
+        message=readable(message) if message else message,
         duration_s=duration_s,
         pages=pages,
         finished_at=utcnow(),

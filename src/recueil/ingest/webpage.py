@@ -67,34 +67,62 @@ class WebPage:
         return bool(self.dates or self.source_url or self.links)
 
 
-def decode_bytes(data: bytes, name: str) -> str:
+# A text whose non-ASCII characters decode as UTF-8 at least this many times more often
+# than they fail is UTF-8 with a few damaged bytes (a truncated copy, a bad paste), not
+# text in another encoding (where accented letters never form valid UTF-8 sequences).
+UTF8_MAJORITY = 4
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    warning: str | None = None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    text = data.decode("utf-8", "replace")
+    invalid = text.count("\ufffd")
+    valid = sum(1 for c in text if c > "\x7f") - invalid
+    return valid > 0 and valid >= UTF8_MAJORITY * invalid
+
+
+def decode_bytes(data: bytes, name: str) -> Decoded:
     """Text of an export: UTF-8 (BOM or not), UTF-16 with a BOM, the charset an HTML
-    page declares, else cp1252 then latin-1. Binary content is a MalformedFileError."""
+    page declares, else cp1252 then latin-1. UTF-8 with a few damaged bytes stays
+    UTF-8 (the bad bytes replaced, with a warning). Binary content is a MalformedFileError."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return Decoded(data.decode("utf-16"))
     if b"\x00" in data[:8192]:
         raise MalformedFileError(f"{name} is not a text file (binary content)")
+    warning = None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         declared = META_CHARSET.search(data[:4096])
         text = ""
-        for encoding in (declared.group(1).decode("ascii") if declared else None, "cp1252"):
-            if encoding is None:
-                continue
-            try:
-                text = data.decode(encoding)
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
+        if _mostly_utf8(data):
+            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+            count = text.count("\ufffd")
+            warning = f"{count} byte(s) that are not UTF-8 replaced by \ufffd"
         else:
-            text = data.decode("latin-1")
+            text = _decode_legacy(data, declared.group(1).decode("ascii") if declared else None)
     controls = sum(
         1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f"
     )
     if controls > max(8, len(text[:8192]) // 50):
         raise MalformedFileError(f"{name} is not a text file (control characters)")
-    return text
+    return Decoded(text, warning)
+
+
+def _decode_legacy(data: bytes, declared: str | None) -> str:
+    for encoding in (declared, "cp1252"):
+        if encoding is None:
+            continue
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1")
 
 
 def parse_page(text: str) -> WebPage:
@@ -125,17 +153,18 @@ def parse_page(text: str) -> WebPage:
     return page
 
 
-def _read(path: Path) -> tuple[str, HtmlText]:
+def _read(path: Path) -> tuple[str, HtmlText, str | None]:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyDocumentError(f"{path.name} is empty")
-    text = decode_bytes(data, path.name)
+    decoded = decode_bytes(data, path.name)
+    text, warning = decoded.text, decoded.warning
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES or HTML_HEAD.match(data[:1024]):
-        return "html", html_to_text(text)
+        return "html", html_to_text(text), warning
     if suffix in MARKDOWN_SUFFIXES:
-        return "markdown", markdown_to_text(text)
-    return "text", HtmlText(text)
+        return "markdown", markdown_to_text(text), warning
+    return "text", HtmlText(text), warning
 
 
 def _title(page: WebPage, found: HtmlText) -> str | None:
@@ -149,7 +178,7 @@ def _title(page: WebPage, found: HtmlText) -> str | None:
 
 
 def extract_web_page(path: Path) -> ExtractedDocument:
-    form, found = _read(path)
+    form, found, warning = _read(path)
     page = parse_page(normalise_text(found.text))
     body = normalise_text(page.body)
     if not any(char.isalnum() for char in body):
@@ -178,6 +207,7 @@ def extract_web_page(path: Path) -> ExtractedDocument:
         garbage_ratio=round(garbage_ratio(found.text), 4),
         word_ratio=None if (ratio := word_ratio(body)) is None else round(ratio, 4),
         text_origin="web",
+        warnings=[warning] if warning else [],
     )
 
 

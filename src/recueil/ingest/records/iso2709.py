@@ -14,7 +14,7 @@ from typing import cast
 
 from pymarc import Record
 
-from recueil.errors import FileReadError, RecordError
+from recueil.errors import EmptyDocumentError, FileReadError, MalformedFileError, RecordError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
 from recueil.ingest.records import charset
 from recueil.ingest.records.build import part_label, to_extracted
@@ -146,6 +146,14 @@ class Iso2709Extractor:
             data = path.read_bytes()
         except OSError as exc:
             raise FileReadError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+        if not data.strip():
+            raise EmptyDocumentError(f"{path.name} is empty")
+        if not looks_like_iso2709(data[:64]):
+            # Named like records but not records at all: one failure for the file,
+            # not one per fragment between stray record separators.
+            raise MalformedFileError(
+                f"{path.name} is not an ISO 2709 records file (no record leader at its start)"
+            )
         for position, hint, result in read_iso2709(data):
             if isinstance(result, RecordError):
                 part = part_label(position, hint)
