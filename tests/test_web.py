@@ -277,6 +277,8 @@ def test_query_errors_are_french_400_pages(client: TestClient, query: str, frenc
         "page=-1",
         "page=0",
         "page=abc",
+        "page=%C2%B9",
+        "annee=%C2%B9%C2%B2%C2%B3%E2%81%B4",
         "page=99999999999999999999",
         "page=1&page=2",
         "q=a&q=b",

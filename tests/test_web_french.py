@@ -76,7 +76,18 @@ def test_query_words_are_highlighted_whatever_their_form() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["page=0", "page=-3", "page=x", "q=a&q=b", "tri=x", "annee=22", "theme=" + "t" * 300],
+    [
+        "page=0",
+        "page=-3",
+        "page=x",
+        "page=¹",
+        "page=٣",
+        "q=a&q=b",
+        "tri=x",
+        "annee=22",
+        "annee=¹²³⁴",
+        "theme=" + "t" * 300,
+    ],
 )
 def test_bad_parameters_are_web_errors(query: str) -> None:
     with pytest.raises(WebError) as caught:

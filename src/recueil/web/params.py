@@ -136,7 +136,8 @@ def _single(params: QueryParams, name: str) -> str | None:
 def _page(text: str | None) -> int:
     if text is None or text == "":
         return 1
-    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= MAX_PAGE:
+    # ASCII digits only: "¹" or "٣" pass str.isdigit() but are no page number.
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_PAGE:
         raise bad_request(
             f"« {text[:20]} » n'est pas un numéro de page valable.",
             f"La page est un nombre de 1 à {MAX_PAGE}.",
@@ -156,7 +157,7 @@ def _repeatable(params: QueryParams, name: str) -> tuple[str, ...]:
 
 def _years(values: tuple[str, ...]) -> tuple[int, ...]:
     for value in values:
-        if not (value.isdigit() and len(value) == 4):
+        if not re.fullmatch(r"[0-9]{4}", value):
             raise bad_request(f"« {value} » n'est pas une année.", "Écrivez l'année ainsi : 2022.")
     return tuple(int(v) for v in values)
 
