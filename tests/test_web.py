@@ -278,6 +278,8 @@ def test_query_errors_are_french_400_pages(client: TestClient, query: str, frenc
         "page=0",
         "page=abc",
         "page=%C2%B9",
+        "page=%1B%5B2J",
+        "tri=%1B%5B31m",
         "annee=%C2%B9%C2%B2%C2%B3%E2%81%B4",
         "page=99999999999999999999",
         "page=1&page=2",
@@ -295,6 +297,7 @@ def test_bad_parameters_give_a_french_400(client: TestClient, query: str) -> Non
     response = client.get(f"/recherche?{query}")
     assert response.status_code == 400, query
     assert "Requête incorrecte" in response.text and '<html lang="fr">' in response.text
+    assert "\x1b" not in response.text
     assert client.get(f"/api/search?{query}").status_code == 400
 
 

@@ -117,6 +117,11 @@ class SearchParams:
         return value in self.values(param)
 
 
+def _shown(text: str) -> str:
+    """A bad value as echoed in an error message: short, without control characters."""
+    return _CONTROL.sub("", text)[:40]
+
+
 @lru_cache(maxsize=4096)
 def _encoded(name: str, value: str) -> str:
     """One ``name=value`` of a link; a results page writes a hundred of them."""
@@ -139,14 +144,15 @@ def _page(text: str | None) -> int:
     # ASCII digits only: "¹" or "٣" pass str.isdigit() but are no page number.
     if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_PAGE:
         raise bad_request(
-            f"« {text[:20]} » n'est pas un numéro de page valable.",
+            f"« {_shown(text)} » n'est pas un numéro de page valable.",
             f"La page est un nombre de 1 à {MAX_PAGE}.",
         )
     return int(text)
 
 
 def _repeatable(params: QueryParams, name: str) -> tuple[str, ...]:
-    values = [v.strip() for v in params.getlist(name) if v.strip()]
+    values = [_CONTROL.sub(" ", v).strip() for v in params.getlist(name)]
+    values = [v for v in values if v]
     if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE for v in values):
         raise bad_request(
             f"Trop de valeurs, ou des valeurs trop longues, pour « {name} ».",
@@ -158,7 +164,9 @@ def _repeatable(params: QueryParams, name: str) -> tuple[str, ...]:
 def _years(values: tuple[str, ...]) -> tuple[int, ...]:
     for value in values:
         if not re.fullmatch(r"[0-9]{4}", value):
-            raise bad_request(f"« {value} » n'est pas une année.", "Écrivez l'année ainsi : 2022.")
+            raise bad_request(
+                f"« {_shown(value)} » n'est pas une année.", "Écrivez l'année ainsi : 2022."
+            )
     return tuple(int(v) for v in values)
 
 
@@ -175,7 +183,7 @@ def parse(params: QueryParams) -> SearchParams:
     tri = _single(params, "tri") or "pertinence"
     if tri not in SORTS:
         raise bad_request(
-            f"Tri inconnu : « {tri[:40]} ».", "Choisissez pertinence, date, ancien ou titre."
+            f"Tri inconnu : « {_shown(tri)} ».", "Choisissez pertinence, date, ancien ou titre."
         )
     return SearchParams(
         q=q,
