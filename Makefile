@@ -8,17 +8,38 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_HOME ?= demo-home
 RECUEIL := $(BIN)/recueil --home $(DEMO_HOME)
 
-.PHONY: install demo serve test lint typecheck pytest bench clean
+.PHONY: install tesseract demo serve test lint typecheck pytest docs bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 		|| { echo "recueil needs Python 3.11 or newer (set PYTHON=python3.12)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install -q -e ".[postgres,ocr,tantivy]" --group dev
+	$(BIN)/python -m pip install -q -e ".[postgres,tantivy]" --group dev
+	@$(MAKE) --no-print-directory tesseract
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# OCR of scanned pages: Tesseract with its French and orientation (osd) data, from
+# Debian/Ubuntu packages when this machine allows it (root, or sudo without a password).
+TESSERACT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd
+
+tesseract:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>&1 | grep -qx fra \
+		&& tesseract --list-langs 2>&1 | grep -qx osd; then \
+		echo "Tesseract with French and osd data: already installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "Tesseract not installed (no apt-get here): install $(TESSERACT_PACKAGES) or equivalent; until then scanned pages are flagged and \`recueil ocr\` reads them later"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TESSERACT_PACKAGES); } >/dev/null \
+		|| echo "Tesseract could not be installed with apt-get: scanned pages will be flagged until it is"; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		{ sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TESSERACT_PACKAGES); } >/dev/null \
+		|| echo "Tesseract could not be installed with sudo apt-get: scanned pages will be flagged until it is"; \
+	else \
+		echo "Tesseract not installed (needs root): sudo apt-get install $(TESSERACT_PACKAGES); until then scanned pages are flagged and \`recueil ocr\` reads them later"; \
+	fi
 
 demo: install
 	rm -rf $(DEMO_HOME)
@@ -52,6 +73,7 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/vulture
 	$(BIN)/pytest
 
 lint: install
@@ -63,6 +85,10 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+# docs/cli.md is generated from the commands; `make test` fails when it is out of date.
+docs: install
+	$(BIN)/python -m recueil.cli_reference docs/cli.md
 
 # Benchmark (docs/performance.md): generated corpus cached in bench-out/. Full stages on
 # 200 files (20 PDFs), index and queries at 200 and 5,000 documents: under 15 minutes on

@@ -196,12 +196,14 @@ def make_scanned_pdf(
     stamp: str | None = None,
     text_pages: Sequence[str] = (),
     scanned_texts: Sequence[str] = (),
+    rotate: int = 0,
 ) -> Path:
     """An image-only PDF (a scan). ``stamp`` adds a tiny text layer on each scanned
     page (e.g. "Reçu le 12/03/2021"); ``text_pages`` appends ordinary text pages,
     which makes a mixed document where only some pages need OCR. ``scanned_texts``
     gives the text drawn on each scanned page (paragraphs split on blank lines)
-    instead of the default French paragraphs."""
+    instead of the default French paragraphs. ``rotate`` turns each scanned picture
+    by that many degrees (counter-clockwise), as a sheet fed upside down or sideways."""
     pdf = _Doc(None, None)
     for index in range(pages):
         pdf.add_page()
@@ -211,6 +213,8 @@ def make_scanned_pdf(
             image = scan_image(heading, paragraphs=scanned_texts[index].split("\n\n"))
         else:
             image = scan_image(heading)
+        if rotate:
+            image = image.rotate(rotate, expand=True, fillcolor=245)
         image.save(buffer, format="PNG")
         buffer.seek(0)
         pdf.image(buffer, x=0, y=0, w=210, h=297)

@@ -24,14 +24,8 @@ from recueil.catalogue.models import Document
 from recueil.config import Settings
 from recueil.errors import PageTooLargeError
 from recueil.ingest.base import ExtractContext
-from recueil.ingest.ocr import (
-    ENV_TESSERACT_CMD,
-    MAX_PIXELS,
-    MIN_DPI,
-    apply_ocr,
-    render_scale,
-    tesseract_problem,
-)
+from recueil.ingest.ocr import ENV_TESSERACT_CMD, apply_ocr, tesseract_problem
+from recueil.ingest.ocr_render import MAX_PIXELS, MIN_DPI, render_scale
 from recueil.ingest.pdf import PdfExtractor, read_pdf
 
 FAST = ("--no-tag", "--no-index", "--jobs", "1", "--json")

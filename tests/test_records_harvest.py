@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -209,3 +212,29 @@ def test_unreachable_server_fails_cleanly() -> None:
     with pytest.raises(HarvestError, match="failed 2 times"):
         client.fetch({"verb": "Identify"})
     assert client.retries == 1
+
+
+def test_harvest_command_output_options_dates_and_errors(
+    run_cli: Any, endpoint: tuple[str, Endpoint]
+) -> None:
+    url, server = endpoint
+    server.pages = {"page1": [record("801", "Parentalité à Calais")], "page2": [], "page3": []}
+    server.fail_once = set()
+    first = run_cli("harvest", url, "--no-tag", "--no-index", "--nl")
+    assert first.exit_code == 0, first.output
+    (line,) = first.stdout.splitlines()
+    assert json.loads(line)["records"] == 1 and first.stderr == ""
+    # --from takes the dates of every command; a year is its first day.
+    server.incremental = [record("802", "Santé à Nîmes")]
+    since = run_cli("harvest", url, "--no-tag", "--no-index", "--from", "2024", "--csv")
+    assert since.exit_code == 0, since.output
+    (row,) = csv.DictReader(io.StringIO(since.stdout))
+    assert row["from"] == "2024-01-01" and row["records"] == "1"
+    assert server.requests[-1]["from"] == ["2024-01-01"]
+    # A harvest that stops: the report on stdout, then the coded error, exit code 1.
+    refusal = envelope('<error code="badArgument">from is not a date</error>')
+    server.answer = lambda params: (200, refusal, {})  # type: ignore[method-assign]
+    failed = run_cli("harvest", url, "--no-tag", "--no-index", "--json", "--from", "2024-03")
+    assert failed.exit_code == 1
+    assert json.loads(failed.stdout)["from"] == "2024-03-01"
+    assert "Error [E400]" in failed.stderr and "Hint: " in failed.stderr

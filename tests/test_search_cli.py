@@ -146,7 +146,8 @@ def test_filters(cfg: Settings, ids: dict[str, int]) -> None:
     }
     result = search_cli(cfg, "--from", "2023-06", "--json")
     assert {row["id"] for row in json.loads(result.stdout)} == {ids["synthese"]}
-    assert search_cli(cfg, "--from", "juin").exit_code == 1
+    bad_date = search_cli(cfg, "--from", "juin")
+    assert bad_date.exit_code == 2 and "Error [E002]" in bad_date.stderr
 
 
 def test_facet_counts_cover_every_match(cfg: Settings) -> None:

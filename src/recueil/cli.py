@@ -1,34 +1,88 @@
 """Root click group: the only place errors become exit codes and messages.
 
 Each part of recueil keeps its commands in its own ``cli.py`` (``ingest/cli.py``,
-``tagging/cli.py``, ``index/cli.py``, ``search/cli.py``…) and they are attached
-here. Commands are thin: they call a tested library function and render.
+``catalogue/cli.py``, ``index/cli.py``, ``search/cli.py``…) and they are attached
+here. Commands are thin: they call a tested library function and render; they raise
+coded errors, or return an ``ExitCode`` when some inputs failed, and never exit.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import click
 
 from recueil import __version__
-from recueil.cli_common import AppContext, pass_app
-from recueil.config import resolve_settings
-from recueil.errors import RecueilError
+from recueil.cli_common import (
+    ROOT_OPTIONS,
+    AppContext,
+    ExitCode,
+    configure_logging,
+    global_options,
+    pass_app,
+)
+from recueil.config import ENV_DATABASE_URL, ENV_HOME, ENV_THEMES, resolve_settings
+from recueil.errors import RecueilError, UsageError
 
 log = logging.getLogger("recueil")
 
 __all__ = ["AppContext", "cli", "main", "pass_app"]
 
+# The root's names and environment variables for the options of cli_common.ROOT_OPTIONS.
+ROOT_NAMES = (
+    ("home", ENV_HOME),
+    ("database_url", ENV_DATABASE_URL),
+    ("theme_file", ENV_THEMES),
+    ("verbose", None),
+    ("quiet", None),
+)
+
+
+def show_usage_error(exc: click.UsageError) -> None:
+    """`Usage: …`, then `Error [E002]: message` and a hint, like every other error."""
+    ctx = exc.ctx
+    hint = getattr(exc, "hint", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage() + "\n", err=True, color=ctx.color)
+        if hint is None and ctx.command.get_help_option(ctx) is not None:
+            hint = (
+                f"`{ctx.command_path} {ctx.help_option_names[0]}` shows the options and an example."
+            )
+    click.echo(f"Error [{UsageError.code}]: {exc.format_message()}", err=True)
+    click.echo(f"Hint: {hint or UsageError.hint}", err=True)
+
+
+def _passes_through(exc: click.UsageError) -> bool:
+    # click shows the help for a bare group (exit code 2): not an error to code.
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
 
 class RecueilGroup(click.Group):
-    """Turns RecueilError into `Error [Exxx]: message` + hint, exit code 1."""
+    """Turns errors into `Error [Exxx]: message` + hint and every outcome into an exit code.
+
+    RecueilError: exit code 1 (2 for a UsageError); click's usage errors: E002, exit
+    code 2; a command returning ExitCode.FAILED (some inputs failed): exit code 1.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if _passes_through(exc):
+                raise
+            show_usage_error(exc)
+            raise click.exceptions.Exit(ExitCode.USAGE) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except RecueilError as exc:
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:
@@ -36,32 +90,28 @@ class RecueilGroup(click.Group):
             click.echo(f"Error [{exc.code}]: {exc.message}", err=True)
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
-            ctx.exit(1)
+            ctx.exit(ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED)
+        except click.UsageError as exc:
+            if _passes_through(exc):
+                raise
+            show_usage_error(exc)
+            ctx.exit(ExitCode.USAGE)
+        if isinstance(result, ExitCode) and result != ExitCode.OK:
+            ctx.exit(result)
+        return result
+
+
+def _root_options(func: Any) -> Any:
+    for (decls, attrs), (name, envvar) in reversed(
+        list(zip(ROOT_OPTIONS, ROOT_NAMES, strict=True))
+    ):
+        func = click.option(*decls, name, envvar=envvar, **attrs)(func)
+    return func
 
 
 @click.group(cls=RecueilGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="recueil")
-@click.option(
-    "--home",
-    type=click.Path(file_okay=False),
-    envvar="RECUEIL_HOME",
-    help="Home directory (catalogue, originals, index). Default: the user data dir.",
-)
-@click.option(
-    "--db",
-    "database_url",
-    envvar="RECUEIL_DATABASE_URL",
-    help="SQLAlchemy URL of the catalogue, e.g. postgresql+psycopg://host/recueil.",
-)
-@click.option(
-    "--themes",
-    "theme_file",
-    type=click.Path(dir_okay=False),
-    envvar="RECUEIL_THEMES",
-    help="Theme data file replacing the built-in 11 themes.",
-)
-@click.option("-v", "--verbose", count=True, help="Show details and tracebacks.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars or logs on stderr.")
+@_root_options
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -73,19 +123,18 @@ def cli(
 ) -> None:
     """recueil: catalogue, tag and search the documents of the Cités éducatives.
 
+    The global options below also work after the command: recueil ingest corpus/ --quiet.
+
     \b
     Example:
       recueil --home ~/recueil ingest corpus/
       recueil search "petite enfance" --theme parentalite
     """
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    if quiet:
-        level = logging.ERROR
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(verbose, quiet)
     settings = resolve_settings(home, database_url, theme_file)
-    app = AppContext(settings, verbose, quiet)
+    app = AppContext(
+        settings, verbose, quiet, home=home, database_url=database_url, theme_file=theme_file
+    )
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -94,8 +143,8 @@ def _attach_commands() -> None:
     from recueil.catalogue.cli import commands as catalogue_commands
     from recueil.index.cli import commands as index_commands
     from recueil.ingest.cli import commands as ingest_commands
+    from recueil.ingest.records_cli import commands as records_commands
     from recueil.maintenance.cli import commands as maintenance_commands
-    from recueil.records_cli import commands as records_commands
     from recueil.search.cli import commands as search_commands
     from recueil.tagging.cli import commands as tagging_commands
     from recueil.web.cli import commands as web_commands
@@ -110,7 +159,7 @@ def _attach_commands() -> None:
         *maintenance_commands,
         *web_commands,
     ]:
-        cli.add_command(command)
+        cli.add_command(global_options(command))
 
 
 _attach_commands()

@@ -39,6 +39,13 @@ class ConfigError(RecueilError):
     hint = "Check --home, --db and the RECUEIL_* environment variables."
 
 
+class UsageError(RecueilError):
+    """A command typed wrongly: an unknown option, a missing argument, a value of the wrong form."""
+
+    code = "E002"
+    hint = "`recueil COMMAND --help` shows the command's options and an example."
+
+
 class CatalogueError(RecueilError):
     code = "E010"
     hint = "Run `recueil check` to compare the catalogue with the archive and the index."
@@ -62,6 +69,28 @@ class BackupError(CatalogueError):
 class RestoreRefusedError(CatalogueError):
     code = "E014"
     hint = "Restore into an empty home, or add --force to replace this catalogue and its originals."
+
+
+class CatalogueDamagedError(CatalogueError):
+    """The database file is corrupt: SQLite's "database disk image is malformed",
+    "file is not a database", or a PostgreSQL data-corruption error."""
+
+    code = "E015"
+    hint = (
+        "Restore the last backup: `recueil restore --force BACKUP` (the backup is checked "
+        "before anything is replaced). Without a backup, salvage what is readable: "
+        "`sqlite3 catalogue.sqlite3 .dump | sqlite3 recovered.sqlite3` (docs/maintenance.md)."
+    )
+
+
+class CatalogueReadOnlyError(CatalogueError):
+    """A command that writes met a catalogue (or home) it may not write."""
+
+    code = "E016"
+    hint = (
+        "Reading commands (list, show, search, runs, check) work on a read-only home; to write, "
+        "run as the home's owner or make the home and its catalogue writable (chmod u+w)."
+    )
 
 
 # --- ingestion: one code per outcome a documentalist must act on ------------
@@ -126,6 +155,11 @@ class OcrError(IngestError):
 class PageTooLargeError(OcrError):
     code = "E121"
     hint = "A page is too large to render for OCR; split or downscale the scan."
+
+
+# --- warnings: recorded on an item whose outcome is not "failed" ----------------
+
+OCR_PENDING = "W120"  # pages that need OCR were stored without text: `recueil ocr` adds it
 
 
 # --- themes, tagging -----------------------------------------------------------

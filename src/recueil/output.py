@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 
@@ -19,20 +19,43 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "nl", "csv")
 
 
-def output_options(func: F) -> F:
-    """Add --json/--nl/--csv/--table; the command receives ``fmt``."""
+@overload
+def output_options(func: F, /) -> F: ...
 
-    @click.option("--json", "fmt", flag_value="json", help="Output JSON.")
-    @click.option("--nl", "fmt", flag_value="nl", help="Output newline-delimited JSON.")
-    @click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")
-    @click.option(
-        "--table", "fmt", flag_value="table", default=True, help="Output a table (default)."
-    )
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+@overload
+def output_options(*, table: bool = True) -> Callable[[F], F]: ...
+
+
+def output_options(func: F | None = None, /, *, table: bool = True) -> F | Callable[[F], F]:
+    """Add --json/--nl/--csv/--table; the command receives ``fmt``.
+
+    ``output_options(table=False)``: no --table, and ``fmt`` is None when no flag is
+    given (for a command whose default output is not a table, e.g. ``export``).
+    """
+
+    flags = [
+        click.option("--json", "fmt", flag_value="json", help="Output JSON."),
+        click.option("--nl", "fmt", flag_value="nl", help="Output newline-delimited JSON."),
+        click.option("--csv", "fmt", flag_value="csv", help="Output CSV."),
+    ]
+    if table:
+        flags.append(
+            click.option(
+                "--table", "fmt", flag_value="table", default=True, help="Output a table (default)."
+            )
+        )
+
+    def decorate(command: F) -> F:
+        @wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return command(*args, **kwargs)
+
+        for flag in reversed(flags):
+            wrapper = flag(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate if func is None else decorate(func)
 
 
 def _cell(value: Any) -> str:
@@ -98,8 +121,11 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | N
 
 
 def emit_object(data: Mapping[str, Any], fmt: str) -> None:
-    """Write one object: JSON for json/nl, key: value lines otherwise."""
-    if fmt in ("json", "nl"):
+    """Write one object: JSON, one JSON line (nl), one CSV row, or key: value lines."""
+    if fmt in ("nl", "csv"):
+        emit([data], fmt)
+        return
+    if fmt == "json":
         sys.stdout.write(dumps(data) + "\n")
         return
     width = max((len(k) for k in data), default=0)

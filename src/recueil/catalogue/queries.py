@@ -11,19 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from recueil.catalogue.models import Document, IngestionItem, ThemeTag
 from recueil.config import Settings
-from recueil.errors import ConfigError, NotFoundError
-
-
-def _parse_date(value: str | None, option: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{option} expects a date as YYYY-MM-DD, got {value!r}",
-            hint="Example: --from 2021-09-01",
-        ) from exc
+from recueil.errors import NotFoundError
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +24,6 @@ class DocumentFilter:
     date_to: dt.date | None = None
     outcome: str | None = None
     needs_ocr: bool = False
-
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> DocumentFilter:
-        return cls(
-            doc_type=options.get("doc_type"),
-            theme=options.get("theme"),
-            cite=options.get("cite"),
-            year=options.get("year"),
-            date_from=_parse_date(options.get("date_from"), "--from"),
-            date_to=_parse_date(options.get("date_to"), "--to"),
-            outcome=options.get("outcome"),
-            needs_ocr=bool(options.get("needs_ocr")),
-        )
 
     def apply(self, query: Select[Document]) -> Select[Document]:
         if self.doc_type:

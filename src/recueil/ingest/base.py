@@ -64,8 +64,10 @@ class ExtractedDocument:
     word_ratio: float | None = None
     needs_ocr: bool = False
     text_origin: str = "text"
-    # What was read with a repair a documentalist should know of (bad bytes, ...):
-    # recorded as the item's message of an otherwise successful outcome.
+    # What was read with a repair a documentalist should know of (bad bytes, pages left
+    # without OCR, ...): recorded as the item's message of an otherwise successful
+    # outcome. A warning may open with its code ("W120 page(s) 3 of 9 need OCR ..."),
+    # which then becomes the item's code.
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -1,15 +1,17 @@
-"""Commands of the ingestion part: ingest, show, list, runs."""
+"""`recueil ingest`: files, folders and globs into the catalogue, with a report per input."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from recueil.cli_common import AppContext, pass_app
+from recueil.cli_common import AppContext, ExitCode, pass_app
 from recueil.output import emit, emit_object, output_options
+
+if TYPE_CHECKING:
+    from recueil.ingest.outcomes import RunReport
 
 
 @click.command()
@@ -64,7 +66,7 @@ from recueil.output import emit, emit_object, output_options
     default=None,
     help="Worker processes for extraction and tagging (default: number of cores).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@output_options
 @pass_app
 def ingest(
     app: AppContext,
@@ -78,8 +80,8 @@ def ingest(
     no_index: bool,
     resume_run: int | None,
     jobs: int | None,
-    as_json: bool,
-) -> None:
+    fmt: str,
+) -> ExitCode:
     """Ingest PDFs, web-page exports and records (files, folders, globs).
 
     \b
@@ -87,9 +89,13 @@ def ingest(
       recueil ingest corpus/ ~/Téléchargements/*.pdf
       recueil ingest --password cites2024 protege.pdf
       recueil runs --failed        # what failed and why
+      recueil ingest notices.xml --json > rapport.json
+
+    The run report goes to stdout: a table, the run as --json, or one row per
+    input with --nl or --csv. The exit code is 1 when an input failed.
     """
     from recueil.ingest.pipeline import IngestOptions, IngestPipeline, default_jobs
-    from recueil.ingest.report import progress_printer, summary_rows
+    from recueil.ingest.report import progress_printer
 
     if not paths and resume_run is None:
         raise click.UsageError("give at least one PATH, or --resume RUN")
@@ -117,9 +123,17 @@ def ingest(
     from recueil.ingest.discover import discover
 
     inputs = discover(paths)
-    with progress_printer(len(inputs), enabled=not app.quiet and not as_json) as progress:
+    with progress_printer(len(inputs), enabled=not app.quiet and fmt == "table") as progress:
         report = pipeline.run_inputs(inputs, progress)
-    if as_json:
+    emit_report(report, fmt)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def emit_report(report: RunReport, fmt: str) -> None:
+    """The run on stdout: a table (and a summary on stderr), the run as JSON, or its items."""
+    from recueil.ingest.report import summary_rows
+
+    if fmt == "json":
         emit_object(
             {
                 "run_id": report.run_id,
@@ -131,96 +145,63 @@ def ingest(
             },
             "json",
         )
+    elif fmt in ("nl", "csv"):
+        emit((i.as_dict() for i in report.items), fmt)
     else:
         emit(summary_rows(report), "table")
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts.items()))
         click.echo(f"\nRun {report.run_id}: {counts} ({report.duration_s:.1f} s)", err=True)
         if report.index_error:
             click.echo(f"Warning: the index was not updated: {report.index_error}", err=True)
-    if report.failed:
-        sys.exit(1)
 
 
 @click.command()
-@click.argument("document_id", type=int)
-@click.option("--lines", default=8, show_default=True, help="Lines of text to show.")
-@output_options
-@pass_app
-def show(app: AppContext, document_id: int, lines: int, fmt: str) -> None:
-    """Show one document: metadata, themes, entities, text, original.
-
-    \b
-    Example:
-      recueil show 12
-    """
-    from recueil.catalogue.queries import document_details
-
-    with app.catalogue.session() as session:
-        details = document_details(session, app.settings, document_id, text_lines=lines)
-    emit_object(details, fmt)
-
-
-@click.command(name="list")
-@click.option("--type", "doc_type", help="Document type (compte-rendu, fiche-experience, …).")
-@click.option("--theme", help="Theme code.")
-@click.option("--cite", help="Cité éducative.")
-@click.option("--year", type=int, help="Year of the document.")
-@click.option("--from", "date_from", help="From this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD).")
+@click.argument("document_ids", type=int, nargs=-1)
+@click.option("--password", help="Password of encrypted PDFs.")
 @click.option(
-    "--outcome",
-    type=click.Choice(["added", "updated", "duplicate", "skipped", "deleted", "failed"]),
-    help="Last ingestion outcome of the document's source.",
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Time limit per document in seconds (0: none).",
 )
-@click.option("--needs-ocr", is_flag=True, help="Only documents with pages that need OCR.")
-@click.option("--limit", type=int, default=0, help="At most this many rows (0: all).")
+@click.option("--no-tag", is_flag=True, help="Do not tag the documents again.")
 @output_options
 @pass_app
-def list_documents(app: AppContext, /, fmt: str, limit: int, **filters: Any) -> None:
-    """List catalogue documents with filters.
+def ocr(
+    app: AppContext,
+    document_ids: tuple[int, ...],
+    password: str | None,
+    timeout_s: float,
+    no_tag: bool,
+    fmt: str,
+) -> ExitCode:
+    """OCR the pages stored without text (flagged "needs OCR"), from the archived originals.
+
+    Ingesting without Tesseract keeps a PDF's text pages and flags the others
+    (warning W120). Once Tesseract and its French data are installed, this reads
+    only the flagged pages, then tags and indexes the documents again. Without
+    DOCUMENT_IDS: every document with flagged pages (`recueil list --needs-ocr`).
+    The pass is a run of its own (`recueil runs`).
 
     \b
     Example:
-      recueil list --type fiche-experience --year 2022
+      recueil ocr
+      recueil ocr 12 14 --json
     """
-    from recueil.catalogue.queries import DocumentFilter
-    from recueil.catalogue.queries import list_documents as query
+    from recueil.ingest.ocr_pending import ocr_pending
 
-    with app.catalogue.session() as session:
-        rows = query(session, DocumentFilter.from_options(filters), limit=limit)
-    emit(
-        rows,
-        fmt,
-        columns=None if fmt != "table" else ["id", "date", "type", "cite", "themes", "title"],
+    tagging = None
+    if not no_tag:
+        from recueil.ingest.tagging_step import TaggingStep
+
+        tagging = TaggingStep(app.settings)
+    report = ocr_pending(
+        app.catalogue, document_ids, password=password, timeout_s=timeout_s, tagging=tagging
     )
+    emit_report(report, fmt)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
 
 
-@click.command()
-@click.argument("run_id", type=int, required=False)
-@click.option("--failed", is_flag=True, help="Only the inputs that failed.")
-@output_options
-@pass_app
-def runs(app: AppContext, run_id: int | None, failed: bool, fmt: str) -> None:
-    """List ingestion runs, or the per-file report of one run.
-
-    \b
-    Example:
-      recueil runs
-      recueil runs 3 --failed
-    """
-    from recueil.ingest.report import run_items, run_rows
-
-    with app.catalogue.session() as session:
-        if run_id is None:
-            emit(run_rows(session), fmt)
-        else:
-            emit(
-                run_items(session, run_id, failed_only=failed),
-                fmt,
-                columns=None
-                if fmt != "table"
-                else ["source", "outcome", "document_id", "error_code", "message"],
-            )
-
-
-commands: list[click.Command] = [ingest, show, list_documents, runs]
+commands: list[click.Command] = [ingest, ocr]

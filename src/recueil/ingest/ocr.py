@@ -5,49 +5,59 @@ a stamp (``needs_ocr``); ``apply_ocr`` renders those pages with pypdfium2,
 reads them with ``tesseract -l fra`` and stores the text with origin "ocr".
 The original file is only read, never modified.
 
-Memory is bounded before anything is rendered: the render scale is chosen from
-the page size in points so that a page never exceeds ``MAX_PIXELS`` (300 dpi,
-lowered down to ``MIN_DPI`` for large pages), and a page that still does not
-fit, or that embeds an image too large to decode, fails the document with
-``PageTooLargeError`` (E121). Pages are rendered one at a time, in grey.
+Memory is bounded before anything is rendered (``ocr_render``): a page too
+large to render gives ``PageTooLargeError`` (E121), which fails a document
+only when it has no other text.
 
 The Tesseract binary is ``tesseract`` on the PATH, or the command named by the
-``RECUEIL_TESSERACT_CMD`` environment variable. When it (or its French data)
-is missing, a document that has no other text fails with ``NeedsOcrError``
-(E105) and the install hint; a document with some text keeps its pages
-flagged ``needs_ocr`` so that a later run can OCR them.
+``RECUEIL_TESSERACT_CMD`` environment variable. OCR never fails a document that
+has text: when it cannot run at all (pytesseract or Pillow not importable, the
+program or its French data missing) or a page cannot be read, the text pages are
+kept, the others stay flagged ``needs_ocr`` and the document carries the coded
+warning W120 (``recueil ocr`` reads the flagged pages later). A document with no
+text at all fails with ``NeedsOcrError`` (E105) and the install hint.
+
+Quality is judged before OCR text is trusted: noise lines ("mi U_ “ * T7") are
+dropped, a page that reads poorly is checked for orientation with Tesseract's OSD
+(an upside-down or sideways scan) and read again turned upright, and a title is
+taken from OCR text only when the page reads well and the line looks like words;
+otherwise the metadata title or the file name stands.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-import math
 import os
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from recueil.errors import NeedsOcrError, OcrError, PageTooLargeError
+from recueil.errors import OCR_PENDING, NeedsOcrError, OcrError
 from recueil.ingest.base import ExtractContext, ExtractedDocument
 from recueil.ingest.normalise import clean_characters, normalise_text
+from recueil.ingest.ocr_render import rendered_pages
 from recueil.ingest.pdfmeta import meaningful_title
-from recueil.ingest.quality import garbage_ratio, letter_count, word_counts
+from recueil.ingest.quality import (
+    garbage_ratio,
+    is_noise_line,
+    is_title_worthy,
+    letter_count,
+    reads_well,
+    word_counts,
+)
 
 log = logging.getLogger(__name__)
 
 ENV_TESSERACT_CMD = "RECUEIL_TESSERACT_CMD"
 LANGUAGE = "fra"
-TARGET_DPI = 300
-MIN_DPI = 100  # below this Tesseract reads body text poorly: refuse rather than guess
-MAX_PIXELS = 40_000_000  # one rendered page, 1 byte per pixel in grey
-MAX_IMAGE_PIXELS = 200_000_000  # an embedded image pdfium must decode whole to render
-POINTS_PER_INCH = 72
+OSD_MIN_WIDTH = 2000  # pixels: wider pages are halved before orientation detection
 INSTALL_COMMAND = "apt-get install tesseract-ocr tesseract-ocr-fra"
 INSTALL_HINT = (
     "Install Tesseract with its French data (Debian/Ubuntu: "
@@ -61,9 +71,22 @@ def tesseract_cmd() -> str:
     return os.environ.get(ENV_TESSERACT_CMD) or "tesseract"
 
 
+def module_problem() -> str | None:
+    """Why the Python side of OCR cannot run (pytesseract or Pillow missing), or None."""
+    for module in ("pytesseract", "PIL.Image"):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            return f"the Python module {module.split('.')[0]} cannot be imported ({exc})"
+    return None
+
+
 @lru_cache(maxsize=8)
 def tesseract_problem(cmd: str, language: str = LANGUAGE) -> str | None:
-    """Why OCR cannot run with ``cmd`` (missing program or language), or None."""
+    """Why OCR cannot run with ``cmd`` (missing module, program or language), or None."""
+    missing = module_problem()
+    if missing is not None:
+        return missing
     program = shutil.which(cmd)
     if program is None:
         return f"the Tesseract program {cmd!r} was not found"
@@ -79,83 +102,12 @@ def tesseract_problem(cmd: str, language: str = LANGUAGE) -> str | None:
     return None
 
 
-def render_scale(width_pt: float, height_pt: float, max_pixels: int = MAX_PIXELS) -> float | None:
-    """Scale (pixels per point) to render a page at: 300 dpi, lowered to fit
-    ``max_pixels``; None when even ``MIN_DPI`` would not fit."""
-    area = max(width_pt, 1.0) * max(height_pt, 1.0)
-    scale = TARGET_DPI / POINTS_PER_INCH
-    if area * scale * scale <= max_pixels:
-        return scale
-    fit = math.sqrt(max_pixels / area)
-    return fit if fit >= MIN_DPI / POINTS_PER_INCH else None
-
-
 @dataclass(frozen=True, slots=True)
 class OcrPage:
     number: int  # 1-based
     text: str  # as Tesseract read it
     dpi: int
-
-
-def _largest_image(page: Any) -> int:
-    import pypdfium2.raw as pdfium_c
-
-    largest = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        try:
-            width, height = obj.get_px_size()
-        except Exception:  # pdfium cannot tell: rendering will decode it anyway
-            continue
-        largest = max(largest, width * height)
-    return largest
-
-
-def _check_page(page: Any, number: int, path: Path) -> float:
-    """The scale to render ``page`` at; PageTooLargeError before any rendering."""
-    width, height = page.get_size()
-    scale = render_scale(width, height)
-    if scale is None:
-        floor = (width * MIN_DPI / POINTS_PER_INCH, height * MIN_DPI / POINTS_PER_INCH)
-        raise PageTooLargeError(
-            f"{path.name}: page {number} measures {width / POINTS_PER_INCH:.0f} x "
-            f"{height / POINTS_PER_INCH:.0f} inches, {floor[0]:.0f} x {floor[1]:.0f} pixels "
-            f"even at {MIN_DPI} dpi, above the OCR limit of {MAX_PIXELS / 1e6:.0f} megapixels"
-        )
-    pixels = _largest_image(page)
-    if pixels > MAX_IMAGE_PIXELS:
-        raise PageTooLargeError(
-            f"{path.name}: page {number} holds an image of {pixels / 1e6:.0f} megapixels, "
-            f"above the OCR limit of {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
-        )
-    return scale
-
-
-def _rendered_pages(
-    path: Path, numbers: Sequence[int], password: str | None
-) -> Iterator[tuple[int, Any, int]]:
-    """(number, grey PIL image, dpi) for each page, one bitmap alive at a time."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(str(path), password=password)
-    except pdfium.PdfiumError as exc:
-        raise OcrError(f"{path.name}: cannot open the PDF to render it for OCR ({exc})") from exc
-    try:
-        for number in numbers:
-            page = document[number - 1]
-            try:
-                scale = _check_page(page, number, path)
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_pil()
-            finally:
-                page.close()
-            try:
-                yield number, image, round(scale * POINTS_PER_INCH)
-            finally:
-                image.close()
-                bitmap.close()
-    finally:
-        document.close()
+    rotated: int = 0  # degrees (clockwise) the page was turned to be read upright
 
 
 def _tesseract(image: Any, cmd: str, timeout_s: float) -> str:
@@ -167,11 +119,34 @@ def _tesseract(image: Any, cmd: str, timeout_s: float) -> str:
     return text
 
 
+def _orientation(image: Any, cmd: str, timeout_s: float) -> int:
+    """Degrees (clockwise) to turn ``image`` upright, by Tesseract's OSD; 0 when it
+    cannot tell (too little text, no ``osd`` data)."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = cmd
+    # Orientation needs no fine detail: half the resolution is a third faster, as sure.
+    small = image.reduce(2) if image.width > OSD_MIN_WIDTH else image
+    try:
+        osd = pytesseract.image_to_osd(
+            small, output_type=pytesseract.Output.DICT, timeout=timeout_s
+        )
+    except (pytesseract.TesseractError, RuntimeError) as exc:
+        log.debug("no orientation detected: %s", exc)
+        return 0
+    finally:
+        if small is not image:
+            small.close()
+    rotate = int(osd.get("rotate", 0) or 0)
+    return rotate if rotate in (90, 180, 270) else 0
+
+
 def ocr_pages(
     path: Path, numbers: Sequence[int], *, password: str | None = None, timeout_s: float = 0
-) -> list[OcrPage]:
-    """OCR the given pages (1-based) of a PDF; raise NeedsOcrError when Tesseract
-    is unavailable, PageTooLargeError or OcrError when a page cannot be read."""
+) -> tuple[list[OcrPage], list[OcrError]]:
+    """OCR the given pages (1-based) of a PDF: the pages read, and an error for each
+    page that could not be (too large, Tesseract failed or timed out). Raises
+    NeedsOcrError when OCR cannot run at all (module, program or French data missing)."""
     cmd = tesseract_cmd()
     problem = tesseract_problem(cmd)
     if problem is not None:
@@ -180,15 +155,46 @@ def ocr_pages(
             f"{path.name} needs OCR but {problem} (install it: {INSTALL_COMMAND})",
             hint=INSTALL_HINT,
         )
-    results = []
-    rendered = _rendered_pages(path, numbers, password)
+    results: list[OcrPage] = []
+    errors: list[OcrError] = []
+    rendered = rendered_pages(path, numbers, password)
     with closing(rendered):  # type: ignore[type-var]
         for number, image, dpi in rendered:
-            results.append(OcrPage(number, _read_page(image, cmd, timeout_s, path, number), dpi))
-    return results
+            if isinstance(image, OcrError):
+                errors.append(image)
+                continue
+            try:
+                text, rotated = _read_page(image, cmd, timeout_s, path, number)
+            except OcrError as exc:
+                errors.append(exc)
+                continue
+            results.append(OcrPage(number, text, dpi, rotated))
+    return results, errors
 
 
-def _read_page(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> str:
+def _read_page(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> tuple[str, int]:
+    """(text, degrees turned): a page that reads poorly is checked for orientation
+    (an upside-down or sideways scan) and read again turned upright."""
+    text = _run_tesseract(image, cmd, timeout_s, path, number)
+    if reads_well(text):
+        return text, 0
+    rotate = _orientation(image, cmd, timeout_s)
+    if not rotate:
+        return text, 0
+    upright = image.rotate(-rotate, expand=True)  # PIL turns counter-clockwise
+    try:
+        turned = _run_tesseract(upright, cmd, timeout_s, path, number)
+    finally:
+        upright.close()
+    return (turned, rotate) if _french_share(turned) > _french_share(text) else (text, 0)
+
+
+def _french_share(text: str) -> float:
+    known, tokens = word_counts(text)
+    return known / tokens if tokens else 0.0
+
+
+def _run_tesseract(image: Any, cmd: str, timeout_s: float, path: Path, number: int) -> str:
     import pytesseract
 
     try:
@@ -215,9 +221,32 @@ def pages_to_ocr(document: ExtractedDocument, mode: str) -> list[int]:
     return []
 
 
+def _usable_text(document: ExtractedDocument) -> bool:
+    return any(not p.needs_ocr and letter_count(p.text) > 0 for p in document.pages)
+
+
+def _page_list(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+def flag_pending(document: ExtractedDocument, reason: str) -> None:
+    """Record the W120 warning: pages still needing OCR were stored without text."""
+    pending = [p.number for p in document.pages if p.needs_ocr]
+    if not pending:
+        return
+    document.warnings.append(
+        f"{OCR_PENDING} page(s) {_page_list(pending)} of {len(document.pages)} need OCR and "
+        f"were stored without text: {reason}; `recueil ocr` reads them later"
+    )
+
+
 def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> ExtractedDocument:
     """OCR the pages ``ctx.ocr`` asks for and store their text (origin "ocr").
 
+    A document that has text is never failed by OCR: when OCR cannot run (module,
+    program or French data missing) or a page cannot be read, its text pages are
+    kept, the unread pages stay flagged ``needs_ocr`` and a W120 warning says so.
     Quality figures are recomputed: per page for the OCRed pages, and for the
     document from the final text. Returns the same document, updated.
     """
@@ -225,10 +254,12 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
     if not numbers:
         return document
     try:
-        read = ocr_pages(path, numbers, password=ctx.password, timeout_s=max(ctx.timeout_s, 0))
-    except NeedsOcrError as exc:
-        usable = any(not p.needs_ocr and letter_count(p.text) > 0 for p in document.pages)
-        if ctx.ocr == "auto" and usable:
+        read, errors = ocr_pages(
+            path, numbers, password=ctx.password, timeout_s=max(ctx.timeout_s, 0)
+        )
+    except (NeedsOcrError, OcrError) as exc:
+        if _usable_text(document):
+            flag_pending(document, f"{exc.message} [{exc.code}]")
             log.warning("%s; pages kept without OCR text", exc.message)
             return document
         raise
@@ -238,10 +269,15 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
         # Page by page: the running-line removal of text layers compares lines
         # across pages, which OCR noise defeats and near-identical scans would empty.
         page = by_number[ocr.number]
-        page.text = normalise_text(clean_characters(ocr.text))
+        lines = normalise_text(clean_characters(ocr.text)).split("\n")
+        page.text = "\n".join(line for line in lines if not is_noise_line(line)).strip()
         page.origin = "ocr"
         page.garbage_ratio = round(garbage_ratio(ocr.text), 4)
         page.needs_ocr = False
+    if errors:
+        if not read and not _usable_text(document):
+            raise errors[0]
+        flag_pending(document, "; ".join(f"[{e.code}] {e.message}" for e in errors[:3]))
     if 1 in by_number and by_number[1].origin == "ocr":
         _title_from_ocr(document, path, by_number[1].text, layer)
     _refresh_figures(document)
@@ -250,7 +286,8 @@ def apply_ocr(document: ExtractedDocument, path: Path, ctx: ExtractContext) -> E
 
 def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, stamp: str) -> None:
     """A scan's title: its metadata title if meaningful, else the first line read by OCR
-    (the text layer of a scan is at best a stamp such as "Reçu le 12/03/2021")."""
+    when that page reads well and the line looks like words (the text layer of a scan is
+    at best a stamp such as "Reçu le 12/03/2021"), else the file name."""
     stem = unicodedata.normalize("NFC", path.stem)
     stated = [
         v for ns, k, v in document.metadata if (ns, k) in (("pdf", "Title"), ("xmp", "dc:title"))
@@ -258,16 +295,20 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
     if any(meaningful_title(value, stem) for value in stated):
         return
     stamped = {" ".join(ln.split()).casefold() for ln in stamp.split("\n")}
-    line = next(
-        (
-            ln.strip()
-            for ln in first_page.split("\n")
-            if letter_count(ln) >= 4 and " ".join(ln.split()).casefold() not in stamped
-        ),
-        None,
-    )
+    line = None
+    if reads_well(first_page):
+        line = next(
+            (
+                ln.strip()
+                for ln in first_page.split("\n")
+                if is_title_worthy(ln) and " ".join(ln.split()).casefold() not in stamped
+            ),
+            None,
+        )
     if line:
         document.title = line[:200]
+    elif document.title and " ".join(document.title.split()).casefold() in stamped:
+        document.title = None  # a stamp names nothing: the file name will
 
 
 def _refresh_figures(document: ExtractedDocument) -> None:

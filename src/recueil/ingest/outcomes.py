@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
+from recueil.ingest.base import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ExtractedDocument
 from recueil.ingest.discover import Input
 
 
@@ -76,3 +77,18 @@ class Prepared:
 
 
 Progress = Callable[[Input, ItemReport | None], None]
+
+
+CODED_WARNING = re.compile(r"^(W\d{3}) ")
+
+
+def stored_warning(
+    extracted: ExtractedDocument, outcome: str, message: str | None
+) -> tuple[str | None, str | None]:
+    """(code, message) of a stored document: its warnings when it was added or updated
+    with some, the code of the first coded one (e.g. W120, pages left without OCR)."""
+    if not extracted.warnings or outcome not in ("added", "updated"):
+        return None, message
+    codes = [m.group(1) for w in extracted.warnings if (m := CODED_WARNING.match(w))]
+    texts = [CODED_WARNING.sub("", w) for w in extracted.warnings]
+    return (codes[0] if codes else None), "; ".join(texts)

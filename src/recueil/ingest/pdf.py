@@ -29,7 +29,7 @@ from recueil.errors import EmptyDocumentError, EncryptedPdfError, MalformedFileE
 from recueil.ingest import registry
 from recueil.ingest.base import ExtractContext, ExtractedDocument, ExtractedPage, RecordFailure
 from recueil.ingest.normalise import clean_characters, normalise_pages
-from recueil.ingest.ocr import apply_ocr
+from recueil.ingest.ocr import apply_ocr, flag_pending
 from recueil.ingest.pdfmeta import date_hints, info_entries, meaningful_title, xmp_entries
 from recueil.ingest.pdfplumber_tools import (
     PlumberUnreadable,
@@ -290,6 +290,8 @@ class PdfExtractor:
         document = read_pdf(path, ctx)
         if ctx.ocr != "never":
             document = apply_ocr(document, path, ctx)
+        else:
+            flag_pending(document, "OCR was turned off (--ocr never)")
         yield require_text(document, path)
 
 

@@ -48,6 +48,7 @@ from recueil.ingest.outcomes import (
     Prepared,
     Progress,
     RunReport,
+    stored_warning,
 )
 from recueil.ingest.runs import close_run, open_run, reopen_run, resolve_attachments
 from recueil.ingest.store import (
@@ -319,7 +320,8 @@ class IngestPipeline:
                 doc_id = stored.document_id
                 if doc_id is None:  # a deleted record that was never here
                     return self._finish(run_id, source, "skipped", started, message=stored.message)
-                outcome, message = stored.outcome, stored.message
+                outcome = stored.outcome
+                warning_code, message = stored_warning(extracted, outcome, stored.message)
                 if stored.document is not None and analysis is not None and self._tagging:
                     self._tagging.apply(session, stored.document, analysis, run_id)
                 if outcome != "duplicate":
@@ -331,23 +333,22 @@ class IngestPipeline:
                     outcome=outcome,
                     sha256=None if outcome == "deleted" else doc_sha,
                     document_id=None if outcome == "deleted" else doc_id,
+                    error_code=warning_code,
                     message=message,
                     duration_s=time.perf_counter() - started,
                     pages=None if outcome == "deleted" else len(extracted.pages),
                 )
-            if outcome == "deleted":
-                return ItemReport(
-                    source, "deleted", doc_id, duration_s=time.perf_counter() - started
-                )
-            if outcome != "duplicate" and extracted.attachments:
+            if outcome not in ("duplicate", "deleted") and extracted.attachments:
                 self._link_attachments(run_id, item, doc_id, extracted.attachments)
+            deleted = outcome == "deleted"
             return ItemReport(
                 source,
                 outcome,
                 doc_id,
-                message=message,
+                error_code=warning_code,
+                message=None if deleted else message,
                 duration_s=time.perf_counter() - started,
-                pages=len(extracted.pages),
+                pages=None if deleted else len(extracted.pages),
             )
         except IngestError as exc:
             return self._fail(run_id, source, exc, started, sha)

@@ -35,6 +35,12 @@ GARBAGE_OCR = 0.3
 MIN_LETTERS = 80
 MIN_TOKENS = 20
 WORD_OCR = 0.35
+# OCR output: a page under this share of French words reads poorly (no title taken
+# from it, orientation checked); a title line needs this share of words or names.
+OCR_PAGE_WORDS = 0.5
+OCR_TITLE_WORDS = 0.6
+OCR_TITLE_SYMBOLS = 0.1
+TITLE_PUNCTUATION = frozenset("-–—,.;:!?'’()«»\"/&°%+")
 
 CID = re.compile(r"\(cid:\d+\)")
 GLYPH_NAME = re.compile(r"/(?:uni[0-9A-Fa-f]{4}|(?:g|glyph)\d{1,5}(?!\d))")
@@ -173,3 +179,34 @@ def document_figures(pages: list[PageQuality]) -> tuple[float, float | None]:
     tokens = sum(p.tokens for p in pages)
     known = sum(p.known_words for p in pages)
     return (garbage / visible if visible else 0.0, known / tokens if tokens else None)
+
+
+def _is_name(token: str) -> bool:
+    return len(token) >= 4 and token[0].isupper() and token[1:].islower()
+
+
+def is_noise_line(line: str, words: frozenset[str] | None = None) -> bool:
+    """An OCR line that reads as nothing ("mi U_ “ * T7", "| ; =="): no French word of
+    three letters or more, no capitalised name, no number of two digits or more."""
+    tokens = WORD.findall(line)
+    if any((len(t) >= 3 and is_french_word(t, words)) or _is_name(t) for t in tokens):
+        return False
+    return re.search(r"\d{2,}", line) is None
+
+
+def is_title_worthy(line: str, words: frozenset[str] | None = None) -> bool:
+    """An OCR line good enough to name a document: mostly French words or names,
+    few symbols, four letters at least."""
+    tokens = WORD.findall(line)
+    if not tokens or letter_count(line) < 4:
+        return False
+    known = sum(1 for t in tokens if is_french_word(t, words) or _is_name(t))
+    visible = [c for c in line if not c.isspace()]
+    symbols = sum(1 for c in visible if not c.isalnum() and c not in TITLE_PUNCTUATION)
+    return known / len(tokens) >= OCR_TITLE_WORDS and symbols <= OCR_TITLE_SYMBOLS * len(visible)
+
+
+def reads_well(text: str, words: frozenset[str] | None = None) -> bool:
+    """True when an OCR text is mostly French words (at least ``OCR_PAGE_WORDS``)."""
+    ratio = word_ratio(text, words)
+    return ratio is not None and ratio >= OCR_PAGE_WORDS

@@ -24,11 +24,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from recueil import __version__
-from recueil.catalogue.db import Catalogue, current_revision
-from recueil.errors import BackupError
+from recueil.catalogue.db import (
+    Catalogue,
+    current_revision,
+    integrity_problems,
+    make_engine,
+    translate_error,
+)
+from recueil.errors import BackupError, CatalogueDamagedError
 from recueil.ingest.archive import sha256_file
 from recueil.maintenance.tables import export_tables
 
@@ -71,8 +77,16 @@ def _write(catalogue: Catalogue, folder: Path) -> dict[str, Any]:
     if engine.dialect.name == "sqlite":
         copy = folder / SQLITE_COPY
         _sqlite_copy(engine.url.database or "", copy)
-        snapshot = create_engine(f"sqlite:///{copy}")
+        snapshot = make_engine(f"sqlite:///{copy}", read_only=True)  # stays one file
         try:
+            # A copy of a damaged catalogue is damaged too: refuse it rather than
+            # give a backup that would fail when it is needed.
+            problems = integrity_problems(snapshot)
+            if problems:
+                raise CatalogueDamagedError(
+                    f"the catalogue {engine.url.database} is damaged "
+                    f"(SQLite integrity check: {'; '.join(problems[:3])}); no backup written"
+                )
             with snapshot.connect() as conn:
                 counts = export_tables(conn, folder / TABLES)
                 originals = _referenced(conn)
@@ -112,6 +126,12 @@ def _sqlite_copy(database: str, target: Path) -> None:
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
             copy.close()
+    except sqlite3.DatabaseError as exc:
+        coded = translate_error(exc, database)
+        if coded is None:
+            raise
+        coded.message += "; no backup written"
+        raise coded from exc
     finally:
         source.close()
 

@@ -1,4 +1,8 @@
-"""`recueil check`: the catalogue against the originals, the index and the runs.
+"""`recueil check`: the catalogue itself, then against the originals, the index and the runs.
+
+The catalogue file is checked first (SQLite's ``PRAGMA integrity_check``, or
+``quick_check`` with ``checksums=False``): a damaged catalogue is reported as
+``catalogue-damaged`` and nothing else is checked, since every other check reads it.
 
 The catalogue is the truth. What can be rebuilt from it is repaired with
 ``repair=True``: the index (sync or rebuild), originals re-archived from their
@@ -18,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from recueil.catalogue.db import Catalogue
+from recueil.catalogue.db import Catalogue, integrity_problems
 from recueil.catalogue.models import Document, IngestionItem, IngestionRun, utcnow
-from recueil.errors import SearchIndexError
+from recueil.errors import CatalogueDamagedError, SearchIndexError
 from recueil.ingest.archive import archive_original, sha256_file
 
 TEMP_PREFIX = ".tmp-"
@@ -68,9 +72,28 @@ def check_home(
 ) -> CheckReport:
     """Check (and optionally repair) one home: catalogue, originals, runs, index."""
     report = CheckReport()
-    live_runs = _check_runs(catalogue, report, repair)
-    _check_originals(catalogue, report, repair=repair, checksums=checksums, busy=live_runs)
-    _check_index(catalogue, report, repair)
+    for staging in sorted(catalogue.settings.home.glob(".restore-*")):
+        report.notes.append(
+            f"{staging.name} was left by an interrupted restore (it may hold the previous "
+            "originals); remove it once the home is as it should be"
+        )
+    try:
+        problems = integrity_problems(catalogue.engine, quick=not checksums)
+        if not problems:
+            live_runs = _check_runs(catalogue, report, repair)
+            _check_originals(catalogue, report, repair=repair, checksums=checksums, busy=live_runs)
+            _check_index(catalogue, report, repair)
+            return report
+    except CatalogueDamagedError as exc:
+        problems = [exc.message]
+    report.problems.append(
+        Problem(
+            "catalogue-damaged",
+            "catalogue",
+            "; ".join(problems[:5]) + f" ({CatalogueDamagedError.hint})",
+            repairable=False,
+        )
+    )
     return report
 
 
@@ -186,7 +209,10 @@ def _check_originals(
         if busy:
             problem.detail += f" (not removed while run {busy[0]} is running)"
         elif repair:
-            path.unlink(missing_ok=True)
+            if temp:
+                path.unlink(missing_ok=True)
+            else:  # never deleted: after a salvaged catalogue, orphans are the documents lost
+                _quarantine(catalogue.settings.home, path)
             problem.repaired = True
         report.problems.append(problem)
 
@@ -199,12 +225,16 @@ def _source_matches(source: str, relpath: str) -> bool:
         return False
 
 
+def _quarantine(home: Path, path: Path) -> None:
+    aside = home / "quarantine" / path.name
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, aside)
+
+
 def _rearchive(catalogue: Catalogue, source: Path, relpath: str) -> None:
     target = catalogue.settings.home / relpath
     if target.exists():  # a damaged copy: move it aside, never silently lose it
-        aside = catalogue.settings.home / "quarantine" / target.name
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(target, aside)
+        _quarantine(catalogue.settings.home, target)
     archive_original(catalogue.settings, source, _expected_sha(relpath))
 
 

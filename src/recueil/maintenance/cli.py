@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from recueil.cli_common import AppContext, pass_app
+from recueil.cli_common import AppContext, ExitCode, pass_app
 from recueil.output import emit, emit_object, output_options
 
 
@@ -18,7 +17,7 @@ from recueil.output import emit, emit_object, output_options
 )
 @output_options
 @pass_app
-def check(app: AppContext, repair: bool, no_checksums: bool, fmt: str) -> None:
+def check(app: AppContext, repair: bool, no_checksums: bool, fmt: str) -> ExitCode:
     """Compare the catalogue with the archived originals, the index and the runs.
 
     Reports originals missing or altered, files in the archive no document
@@ -49,8 +48,7 @@ def check(app: AppContext, repair: bool, no_checksums: bool, fmt: str) -> None:
             + ("" if report.ok or repair else " (`recueil check --repair` fixes the repairable)"),
             err=True,
         )
-    if not report.ok:
-        sys.exit(1)
+    return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
 @click.command()

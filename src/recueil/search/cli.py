@@ -6,11 +6,12 @@ here or below imports spaCy.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 
-from recueil.cli_common import AppContext, pass_app
+from recueil.cli_common import AppContext, date_range_options, pass_app
 from recueil.output import emit, output_options
 
 SORT_CHOICES = ("relevance", "date", "oldest", "title")
@@ -30,13 +31,7 @@ TABLE_LIMIT = 10
     help="Only this kind: compte-rendu, fiche-experience, synthese, plaquette, notice, page-web.",
 )
 @click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
-@click.option(
-    "--from",
-    "date_from",
-    metavar="DATE",
-    help="From this date: 2022, 2022-06, 2022-06-09 or 09/06/2022.",
-)
-@click.option("--to", "date_to", metavar="DATE", help="Up to this date (same forms as --from).")
+@date_range_options
 @click.option(
     "--sort",
     type=click.Choice(SORT_CHOICES),
@@ -70,8 +65,8 @@ def search(
     cites: tuple[str, ...],
     doc_types: tuple[str, ...],
     years: tuple[int, ...],
-    date_from: str | None,
-    date_to: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
     sort: str,
     limit: int | None,
     page: int,
@@ -94,12 +89,11 @@ def search(
     """
     from recueil.index import Filters
     from recueil.search.render import result_text
-    from recueil.search.service import parse_day, run_search
+    from recueil.search.service import run_search
 
     filters = Filters(
         themes=themes, cites=cites, doc_types=doc_types, years=years,
-        date_from=parse_day(date_from) if date_from else None,
-        date_to=parse_day(date_to, end=True) if date_to else None,
+        date_from=date_from, date_to=date_to,
     )  # fmt: skip
     exporting = fmt in ("json", "nl", "csv")
     if limit is None and not exporting:
@@ -110,12 +104,7 @@ def search(
     )  # fmt: skip
     result = outcome.result
     if show_facets:
-        rows = [
-            {"facet": name, "value": value, "count": count}
-            for name, counts in result.facets.items()
-            for value, count in counts
-        ]
-        emit(rows, fmt, columns=["facet", "value", "count"])
+        emit(facet_rows(result.facets), fmt, columns=["facet", "value", "count"])
         return
     if not exporting:
         colour = sys.stdout.isatty()
@@ -128,6 +117,14 @@ def search(
         click.echo(f"{result.total} documents", err=True)
         if outcome.suggestion:
             click.echo(f"Vouliez-vous dire : « {outcome.suggestion} » ?", err=True)
+
+
+def facet_rows(facets: dict[str, list[tuple[str, int]]]) -> list[dict[str, object]]:
+    return [
+        {"facet": name, "value": value, "count": count}
+        for name, counts in facets.items()
+        for value, count in counts
+    ]
 
 
 @click.command()

@@ -6,12 +6,9 @@ web page can call them the same way.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 
 from recueil.config import Settings
-from recueil.errors import QueryError
 from recueil.index import Filters, Hit, IndexSearcher, SearchRequest, SearchResult, open_searcher
 from recueil.search import query as q
 from recueil.search.acronyms import expand_acronyms, load_acronyms
@@ -91,29 +88,3 @@ def similar(settings: Settings, doc_id: int, limit: int = 10) -> list[Hit]:
     """The documents most like one document of the index."""
     with open_searcher(settings) as searcher:
         return searcher.similar(doc_id, limit)
-
-
-def parse_day(text: str, *, end: bool = False) -> dt.date:
-    """A --from/--to bound: 2022, 2022-06, 2022-06-09 or 09/06/2022 (day first).
-
-    A year or a month stands for its first day, or its last with ``end``.
-    """
-    value = text.strip()
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            year = int(value)
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            year, month = int(match.group(1)), int(match.group(2))
-            first = dt.date(year, month, 1)
-            if not end:
-                return first
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-        if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value):
-            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise QueryError(
-            f"{text!r} is not a date", hint="Write 2022, 2022-06, 2022-06-09 or 09/06/2022."
-        ) from exc

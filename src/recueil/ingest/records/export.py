@@ -1,4 +1,4 @@
-"""Export catalogue documents: UNIMARC (MARC XML or ISO 2709) for PMB, CSV, JSON, RIS.
+"""Export catalogue documents: UNIMARC (MARC XML or ISO 2709) for PMB, CSV, JSON, JSON lines, RIS.
 
 ``export_documents`` is the library entry point behind ``recueil export``.
 """
@@ -22,7 +22,7 @@ from recueil.errors import ExportError
 from recueil.ingest.records.mapping import NoticeFields, parse_person
 from recueil.ingest.records.unimarc_out import document_fields, raw_fields, unimarc_record
 
-FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
+FORMATS = ("unimarc-xml", "marc", "csv", "json", "nl", "ris")
 CSV_COLUMNS = (
     "id", "doc_type", "title", "subtitle", "authors", "corporate_authors", "publisher", "place",
     "year", "date", "extent", "collection", "descriptors", "keywords", "themes", "cite_educative",
@@ -118,7 +118,7 @@ def export_documents(
     count = 0
     text = (
         io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        if fmt in ("csv", "json", "ris")
+        if fmt in ("csv", "json", "nl", "ris")
         else None
     )
     marc_writer = (
@@ -137,10 +137,11 @@ def export_documents(
                 marc_writer.write(unimarc_record(fields, raw_fields(document)))
             elif csv_writer is not None:
                 csv_writer.writerow(flat_row(document, fields))
-            elif text is not None and fmt == "json":
+            elif text is not None and fmt in ("json", "nl"):
                 entry = {"id": document.id, "external_id": document.external_id, "doc_type": document.doc_type,
                          "source": document.source, "fields": fields}  # fmt: skip
-                text.write(("," if count else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+                line = json.dumps(entry, ensure_ascii=False)
+                text.write(line + "\n" if fmt == "nl" else ("," if count else "") + "\n  " + line)
             elif text is not None:
                 text.write(ris_entry(document, fields) + "\n")
             count += 1

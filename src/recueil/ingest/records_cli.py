@@ -1,21 +1,24 @@
 """Commands of the records part: harvest (OAI-PMH) and export (UNIMARC, CSV, JSON, RIS).
 
-Kept outside ``ingest/records`` so that loading the CLI does not import pymarc.
+Beside ``ingest/records`` rather than in it: importing that package registers its
+extractors (and loads pymarc), which the command line must not do at start-up.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
-from recueil.cli_common import pass_app
-from recueil.output import emit_object
+from recueil.cli_common import DATE_FROM, AppContext, ExitCode, date_range_options, pass_app
+from recueil.output import emit_object, output_options
 
 PREFIXES = ("pmb_xml_unimarc", "oai_dc")
-EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
+EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "nl", "ris")
 
 
 @click.command()
@@ -31,8 +34,9 @@ EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
 @click.option(
     "--from",
     "from_",
-    metavar="DATE",
-    help="Harvest records changed since DATE (YYYY-MM-DD); default: since the last harvest.",
+    type=DATE_FROM,
+    help="Harvest records changed since DATE (2024, 2024-03 or 2024-03-01); "
+    "default: since the last harvest.",
 )
 @click.option(
     "--attachments",
@@ -44,35 +48,39 @@ EXPORT_FORMATS = ("unimarc-xml", "marc", "csv", "json", "ris")
 @click.option(
     "--no-index", is_flag=True, help="Do not update the index (`recueil index sync` later)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the harvest report as JSON.")
+@output_options
 @pass_app
 def harvest(
-    app: Any,
+    app: AppContext,
     url: str,
     set_spec: str | None,
     prefix: str,
-    from_: str | None,
+    from_: dt.date | None,
     attachments_dir: Path | None,
     no_tag: bool,
     no_index: bool,
-    as_json: bool,
-) -> None:
+    fmt: str,
+) -> ExitCode:
     """Harvest a PMB/COSOTER OAI-PMH endpoint into the catalogue (incremental).
 
     \b
     Example:
       recueil harvest "https://cosoter.example.org/ws/connector_out.php?source_id=2"
       recueil harvest URL --set cites_educatives --from 2024-01-01
+
+    The report goes to stderr, or to stdout with --json, --nl or --csv. The exit
+    code is 1 when the harvest stopped on an error or a record failed.
     """
     from recueil.ingest.outcomes import IngestOptions
     from recueil.ingest.records.harvest import harvest as run_harvest
 
     options = IngestOptions(attachments_dir=attachments_dir, tag=not no_tag, index=not no_index)
+    since = from_.isoformat() if from_ else None
     report = run_harvest(
-        app.catalogue, url, prefix=prefix, set_spec=set_spec, from_=from_, options=options
+        app.catalogue, url, prefix=prefix, set_spec=set_spec, from_=since, options=options
     )
-    if as_json:
-        emit_object(report.as_dict(), "json")
+    if fmt != "table":
+        emit_object(report.as_dict(), fmt)
     else:
         counts = ", ".join(
             f"{k}: {v}" for k, v in sorted((report.run.counts if report.run else {}).items())
@@ -90,36 +98,40 @@ def harvest(
                 err=True,
             )
     if report.error is not None:
-        click.echo(f"Error [{report.error.code}]: {report.error.message}", err=True)
-        click.echo(f"Hint: {report.error.hint}", err=True)
-        sys.exit(1)
-    if report.run and report.run.failed:
-        sys.exit(1)
+        raise report.error
+    return ExitCode.FAILED if report.run and report.run.failed else ExitCode.OK
 
 
 @click.command()
 @click.option(
     "--format",
-    "fmt",
+    "export_format",
     type=click.Choice(EXPORT_FORMATS),
     default="unimarc-xml",
     show_default=True,
-    help="UNIMARC as MARC XML or ISO 2709 (for PMB), CSV, JSON or RIS.",
+    help="UNIMARC as MARC XML or ISO 2709 (for PMB), CSV, JSON, JSON lines (nl) or RIS.",
 )
 @click.option("--theme", help="Only documents tagged with this theme code.")
 @click.option("--type", "doc_type", help="Only this document type (notice, compte-rendu, …).")
 @click.option("--cite", help="Only this cité éducative.")
 @click.option("--year", type=int, help="Only this year.")
-@click.option("--from", "date_from", help="From this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD).")
+@date_range_options
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
 )
+@output_options(table=False)
 @pass_app
-def export(app: Any, /, fmt: str, output: Path | None, **filters: Any) -> None:
+def export(
+    app: AppContext,
+    /,
+    export_format: str,
+    fmt: str | None,
+    output: Path | None,
+    **filters: Any,
+) -> None:
     """Export catalogue documents (notices and PDFs) for PMB or a spreadsheet.
 
     UNIMARC output carries the themes as 610 keywords and the cité éducative in
@@ -128,18 +140,26 @@ def export(app: Any, /, fmt: str, output: Path | None, **filters: Any) -> None:
     \b
     Example:
       recueil export --format unimarc-xml --theme parentalite -o parentalite.xml
-      recueil export --format csv --year 2022 > notices-2022.csv
+      recueil export --csv --year 2022 > notices-2022.csv
+
+    --json, --nl and --csv are short for --format json, nl and csv.
     """
     from recueil.catalogue.queries import DocumentFilter
     from recueil.ingest.records.export import export_documents
 
-    selection = DocumentFilter.from_options(filters)
+    ctx = click.get_current_context()
+    if fmt is not None:
+        chosen = ctx.get_parameter_source("export_format") != ParameterSource.DEFAULT
+        if chosen and export_format != fmt:
+            raise click.UsageError(f"--{fmt} and --format {export_format} disagree", ctx)
+        export_format = fmt
+    selection = DocumentFilter(**filters)
     if output is None:
-        count = export_documents(app.catalogue, fmt, sys.stdout.buffer, selection)
+        count = export_documents(app.catalogue, export_format, sys.stdout.buffer, selection)
         sys.stdout.flush()
     else:
         with output.open("wb") as handle:
-            count = export_documents(app.catalogue, fmt, handle, selection)
+            count = export_documents(app.catalogue, export_format, handle, selection)
     click.echo(f"{count} document(s) exported" + (f" to {output}" if output else ""), err=True)
 
 
