@@ -94,10 +94,6 @@ def size_label(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
-def count_label(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
-
-
 @dataclass(frozen=True)
 class FrenchMessage:
     message: str

@@ -32,7 +32,6 @@ SORT_LABELS = {
     "ancien": "Date (ancien d'abord)",
     "titre": "Titre",
 }
-SINGLE = ("q", "tri", "page")
 REPEATABLE = {"theme": "themes", "cite": "cites", "type": "types", "annee": "years"}
 # Facet name (as the index names it) -> parameter of the page.
 FACET_PARAMS = {"themes": "theme", "cites": "cite", "types": "type", "years": "annee"}
