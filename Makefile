@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_HOME ?= demo-home
 RECUEIL := $(BIN)/recueil --home $(DEMO_HOME)
 
-.PHONY: install tesseract demo test lint typecheck pytest docs bench bench-large clean
+.PHONY: install tesseract demo serve test lint typecheck pytest docs bench bench-large clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -62,6 +62,13 @@ demo: install
 	$(RECUEIL) search "parentalite" --facets
 	$(RECUEIL) index info
 
+# The search site on the demo home (run `make demo` first): http://127.0.0.1:8000/
+SERVE_PORT ?= 8000
+
+serve: install
+	@test -d $(DEMO_HOME) || { echo "No $(DEMO_HOME): run \`make demo\` first"; exit 1; }
+	$(RECUEIL) serve --port $(SERVE_PORT)
+
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
@@ -91,6 +98,7 @@ BENCH_SIZES ?= 200,5000
 
 bench: install
 	$(BIN)/python -m recueil.bench --sizes $(BENCH_SIZES) --out bench-out/report.md
+	$(BIN)/python scripts/bench_web.py --sizes $(BENCH_SIZES) --out bench-out/web.md
 
 # The search-speed targets at network scale: index, queries, one command and sync only,
 # on a generated catalogue of BENCH_LARGE documents (cached in bench-out/; the issue's

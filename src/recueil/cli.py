@@ -63,13 +63,14 @@ def _passes_through(exc: click.UsageError) -> bool:
 # Where each command lives: a command's module is imported only when that
 # command runs (``recueil search`` imports neither the catalogue nor spaCy).
 COMMAND_MODULES = {
-    "recueil.ingest.cli": ("ingest",),
+    "recueil.ingest.cli": ("ingest", "ocr"),
     "recueil.catalogue.cli": ("show", "list", "runs", "db"),
     "recueil.index.cli": ("index",),
     "recueil.search.cli": ("search", "similar"),
     "recueil.ingest.records_cli": ("harvest", "export"),
     "recueil.tagging.cli": ("themes", "tag", "retag", "explain", "eval"),
     "recueil.maintenance.cli": ("check", "backup", "restore"),
+    "recueil.web.cli": ("serve",),
 }
 
 
