@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from recueil.catalogue.db import open_catalogue
 from recueil.cli import cli
 from recueil.config import Settings
+from recueil.errors import QueryError
 from recueil.index import Filters, rebuild
 from recueil.search.render import highlight
 from recueil.search.service import run_search, similar
@@ -108,8 +109,14 @@ def test_odd_input_gives_results_or_a_clean_error(cfg: Settings, ids: dict[str, 
     assert found(cfg, "09/06/2022") == {ids["rencontre"]}
     assert ids["rencontre"] in found(cfg, "REP+")
     assert found(cfg, '"unclosed quote') == set()
-    for query in ["/", "a/b/c", "((", ")", '"', "NOT", "~", "^", "titre:", "*:*", "é'"]:
+    for query in ["/", "a/b/c", "~", "^", "*:*", "é'"]:
         run_search(cfg, query)
+    # Only operators: nothing to look for is said, not answered with every document.
+    for query in ["((", ")", '"', "NOT", "AND", "titre:", " ( ) "]:
+        with pytest.raises(QueryError, match="nothing was searched"):
+            run_search(cfg, query)
+    only_operators = search_cli(cfg, "AND")
+    assert only_operators.exit_code == 1 and "Error [E310]" in only_operators.stderr
     result = search_cli(cfg, "annee:deux-mille")
     assert result.exit_code == 1
     assert "Error [E310]" in result.stderr and "Traceback" not in result.output

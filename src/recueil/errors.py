@@ -230,6 +230,16 @@ class EngineUnavailableError(SearchIndexError):
     hint = "Install it with `pip install 'recueil[tantivy]'`, or rebuild with `--engine whoosh`."
 
 
+class IndexDamagedError(SearchIndexError):
+    """The live index's files cannot be read (deleted, truncated, overwritten)."""
+
+    code = "E305"
+    hint = (
+        "Run `recueil index rebuild` (or `recueil check --repair`): the index is rebuilt "
+        "from the catalogue alone."
+    )
+
+
 class QueryError(RecueilError):
     code = "E310"
     hint = (

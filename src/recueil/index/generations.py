@@ -24,10 +24,11 @@ from typing import IO, Any, TypeVar
 
 from recueil.config import Settings
 from recueil.errors import (
+    IndexDamagedError,
     IndexLockedError,
     IndexMissingError,
     IndexOutdatedError,
-    SearchIndexError,
+    RecueilError,
 )
 from recueil.index.engine import ENGINES, Engine, get_engine
 from recueil.index.french import ANALYZER_ID
@@ -94,16 +95,34 @@ def open_live(settings: Settings) -> tuple[Path, Engine]:
 
 def read_live(settings: Settings, read: Callable[[Path, Engine], T]) -> T:
     """``read(generation, engine)`` on the live generation, retried when a rebuild
-    swaps and removes it meanwhile (a reader never sees a half-gone index)."""
+    swaps and removes it meanwhile (a reader never sees a half-gone index). An engine
+    that cannot read the live generation's files is a damaged index (E305)."""
     for _ in range(READ_RETRIES):
         generation, engine = open_live(settings)
         try:
             return read(generation, engine)
-        except SearchIndexError:
+        except Exception as exc:
             if current_generation(settings.index_dir) == generation:
-                raise
+                raise damaged(generation, exc) from exc
     generation, engine = open_live(settings)
-    return read(generation, engine)
+    try:
+        return read(generation, engine)
+    except Exception as exc:
+        raise damaged(generation, exc) from exc
+
+
+def damaged(generation: Path, exc: Exception) -> Exception:
+    """What a failure to read ``generation`` means: our own coded errors stay as they
+    are; anything an engine library raised on its files is a damaged index."""
+    if isinstance(exc, RecueilError):
+        return exc
+    return IndexDamagedError(
+        f"the search index in {generation} is damaged ({type(exc).__name__}: {exc})"
+    )
+
+
+def still_live(settings: Settings, generation: Path) -> bool:
+    return current_generation(settings.index_dir) == generation
 
 
 def new_generation(root: Path, engine: Engine) -> Path:

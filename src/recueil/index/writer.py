@@ -175,6 +175,9 @@ def _live_held(settings: Settings) -> Iterator[None]:
         holder = engine.writer(generation, generations.LOCK_WAIT)
     except IndexLockedError as exc:
         raise _locked(generation or root) from exc
+    except SearchIndexError:
+        yield  # a damaged live index takes no writes either: the new generation replaces it
+        return
     try:
         yield
     finally:

@@ -245,7 +245,7 @@ def _rearchive(catalogue: Catalogue, source: Path, relpath: str) -> None:
 
 def _check_index(catalogue: Catalogue, report: CheckReport, repair: bool) -> None:
     from recueil import index
-    from recueil.errors import IndexMissingError
+    from recueil.errors import IndexDamagedError, IndexMissingError
 
     settings = catalogue.settings
     try:
@@ -257,8 +257,9 @@ def _check_index(catalogue: Catalogue, report: CheckReport, repair: bool) -> Non
         _index_repair(problem, repair, lambda: index.rebuild(settings, catalogue))
         report.problems.append(problem)
         return
-    except SearchIndexError as exc:  # outdated schema or analyzer, unreadable
-        problem = Problem("index-outdated", "index", exc.message, True)
+    except SearchIndexError as exc:  # damaged files, outdated schema or analyzer
+        kind = "index-damaged" if isinstance(exc, IndexDamagedError) else "index-outdated"
+        problem = Problem(kind, "index", exc.message, True)
         _index_repair(problem, repair, lambda: index.rebuild(settings, catalogue))
         report.problems.append(problem)
         return

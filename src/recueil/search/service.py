@@ -7,13 +7,19 @@ web page can call them the same way. ``Filters``, ``Hit`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from recueil import querylang as q
 from recueil.config import Settings
+from recueil.errors import QueryError, RecueilError
+from recueil.index import generations
 from recueil.search.acronyms import expand_acronyms, load_acronyms
 from recueil.search.searcher import IndexSearcher, open_searcher
 from recueil.search.types import Filters, Hit, SearchRequest, SearchResult
+
+T = TypeVar("T")
 
 # "Did you mean" is offered when a query finds fewer documents than this.
 FEW_RESULTS = 3
@@ -52,9 +58,18 @@ def run_search(
     """Search the index; an empty query lists every document that passes the filters."""
     filters = filters or Filters()
     node = prepare(query, settings)
-    # A query with nothing to search (empty, or only operators) lists everything.
+    if node is None and query.strip():
+        # Only operators or punctuation (`"`, `(`, `AND`, `titre:`): listing everything
+        # would pass for an answer, so say that nothing was searched.
+        raise QueryError(
+            f"nothing was searched: {query.strip()!r} holds no word to look for",
+            hint='Type the words to find, e.g. "petite enfance"; an empty query lists '
+            "every document that passes the filters.",
+        )
+    # An empty query lists every document that passes the filters.
     request = SearchRequest(node, filters, sort, page, limit, facets, passages)
-    with open_searcher(settings) as searcher:
+
+    def answer(searcher: IndexSearcher) -> SearchOutcome:
         result = searcher.search(request)
         outcome = SearchOutcome(query, result)
         if suggest and node is not None and result.total < FEW_RESULTS:
@@ -63,7 +78,25 @@ def run_search(
                 total = searcher.count(prepare(corrected, settings), filters)
                 if total > result.total:
                     outcome.suggestion, outcome.suggestion_total = corrected, total
-    return outcome
+        return outcome
+
+    return searching(settings, answer)
+
+
+def searching(settings: Settings, work: Callable[[IndexSearcher], T]) -> T:
+    """``work`` on a searcher of the live index, once more on the new live index when a
+    rebuild swapped it meanwhile; an engine failing to read its files is E305."""
+    for attempt in (1, 2):
+        with open_searcher(settings) as searcher:
+            try:
+                return work(searcher)
+            except RecueilError:
+                raise
+            except Exception as exc:
+                if attempt == 1 and not generations.still_live(settings, searcher.generation):
+                    continue
+                raise generations.damaged(searcher.generation, exc) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def did_you_mean(
@@ -88,8 +121,7 @@ def did_you_mean(
 
 def similar(settings: Settings, doc_id: int, limit: int = 10) -> list[Hit]:
     """The documents most like one document of the index."""
-    with open_searcher(settings) as searcher:
-        return searcher.similar(doc_id, limit)
+    return searching(settings, lambda searcher: searcher.similar(doc_id, limit))
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import tantivy
 
-from recueil.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
+from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
 from recueil.index.tantivy_engine.schema import (
     TOKENIZER,
     analyzer,
@@ -34,7 +34,7 @@ def _open(folder: Path) -> tantivy.Index:
     try:
         index = tantivy.Index.open(str(folder))
     except (ValueError, OSError) as exc:
-        raise IndexOutdatedError(f"the search index in {folder} cannot be opened: {exc}") from exc
+        raise IndexDamagedError(f"the search index in {folder} cannot be opened: {exc}") from exc
     index.register_tokenizer(TOKENIZER, analyzer())
     return index
 

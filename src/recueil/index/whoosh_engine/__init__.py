@@ -13,7 +13,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from recueil.errors import IndexLockedError, IndexOutdatedError, SearchIndexError
+from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
 from recueil.index.schema import stamp_digest
 from recueil.index.whoosh_engine.schema import build_schema
 from recueil.index.whoosh_engine.searcher import WhooshSearcher
@@ -51,7 +51,7 @@ def _open(folder: Path) -> Any:
     try:
         return whoosh_index.open_dir(str(folder))
     except Exception as exc:  # whoosh raises bare Exception subclasses, unpickling errors too
-        raise IndexOutdatedError(f"the search index in {folder} cannot be opened: {exc}") from exc
+        raise IndexDamagedError(f"the search index in {folder} cannot be opened: {exc}") from exc
 
 
 class WhooshEngine:
