@@ -8,6 +8,7 @@ coded errors, or return an ``ExitCode`` when some inputs failed, and never exit.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 from typing import Any
@@ -24,7 +25,7 @@ from recueil.cli_common import (
     pass_app,
 )
 from recueil.config import ENV_DATABASE_URL, ENV_HOME, ENV_THEMES, resolve_settings
-from recueil.errors import RecueilError, UsageError
+from recueil.errors import DiskFullError, RecueilError, UsageError
 from recueil.safetext import visible
 
 log = logging.getLogger("recueil")
@@ -122,7 +123,12 @@ class RecueilGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            result = super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                raise DiskFullError(f"no space left on the disk ({exc})") from exc
         except RecueilError as exc:
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:

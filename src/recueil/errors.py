@@ -83,6 +83,16 @@ class CatalogueDamagedError(CatalogueError):
     )
 
 
+class DiskFullError(RecueilError):
+    """The disk (or quota) of the home or the catalogue is full."""
+
+    code = "E017"
+    hint = (
+        "Free some space (or move the home with --home), then finish the batch with "
+        "`recueil ingest --resume RUN` (`recueil runs` gives RUN) and run `recueil check`."
+    )
+
+
 class CatalogueReadOnlyError(CatalogueError):
     """A command that writes met a catalogue (or home) it may not write."""
 

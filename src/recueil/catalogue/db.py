@@ -38,6 +38,8 @@ from recueil.errors import (
     CatalogueDamagedError,
     CatalogueError,
     CatalogueReadOnlyError,
+    DiskFullError,
+    RecueilError,
     SchemaOutdatedError,
 )
 
@@ -66,7 +68,7 @@ DAMAGED_MESSAGES = ("malformed", "file is not a database", "Could not decode to 
 READ_ONLY_MESSAGES = ("readonly database", "read-only database")
 
 
-def translate_error(exc: BaseException, where: str) -> CatalogueError | None:
+def translate_error(exc: BaseException, where: str) -> RecueilError | None:
     """The coded error for a database fault, or None for any other error.
 
     ``where`` names the catalogue in the message (a file path or a URL).
@@ -84,6 +86,10 @@ def translate_error(exc: BaseException, where: str) -> CatalogueError | None:
             hint="Restore the last backup with `recueil restore --force BACKUP`, "
             "or ask the database administrator to repair the database.",
         )
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in message:
+        return DiskFullError(f"no space left for the catalogue {where} ({message})")
+    if sqlstate == "53100":  # PostgreSQL: disk_full
+        return DiskFullError(f"the database server has no space left ({message.strip()})")
     if name.startswith("SQLITE_READONLY") or any(m in message for m in READ_ONLY_MESSAGES):
         return CatalogueReadOnlyError(
             f"the catalogue {where} is read-only: this command writes to it ({message})"

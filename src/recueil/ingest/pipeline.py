@@ -109,6 +109,8 @@ class Ingestion:
                 self.batch.add(item, units(run, item, processed))
                 self._commit_due(run, report, progress)
             self._commit_due(run, report, progress, everything=True)
+            if resume is not None:
+                self._catch_up_index()
             status = RunStatus.FINISHED
         finally:
             self._flush_index()
@@ -232,6 +234,20 @@ class Ingestion:
         return [report for entry in write(run, refusals).pending for report in entry.reports]
 
     # -- index -----------------------------------------------------------------------
+
+    def _catch_up_index(self) -> None:
+        """Index what the interrupted run stored but did not index (a crash or a full
+        disk between the catalogue's commit and the index's)."""
+        self._flush_index()
+        if not self.options.index:
+            return
+        from recueil.index import sync
+
+        try:
+            sync(self.settings, self.catalogue)
+        except RecueilError as exc:
+            self._index_error = f"{exc.message} (run `recueil index sync` to catch up)"
+            log.warning("index not caught up: %s", self._index_error)
 
     def _flush_index(self) -> None:
         if not self._to_index or not self.options.index:
