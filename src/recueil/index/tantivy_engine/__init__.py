@@ -7,8 +7,11 @@ IndexLockedError. Dead segment files are collected after each commit.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,11 +35,25 @@ RETRY_DELAY = 0.2
 
 def _open(folder: Path) -> tantivy.Index:
     try:
-        index = tantivy.Index.open(str(folder))
+        index = tantivy.Index.open(str(_readable_view(folder)))
     except (ValueError, OSError) as exc:
         raise IndexDamagedError(f"the search index in {folder} cannot be opened: {exc}") from exc
     index.register_tokenizer(TOKENIZER, analyzer())
     return index
+
+
+def _readable_view(folder: Path) -> Path:
+    """``folder`` itself, or, when it may not be written (a read-only home), a temporary
+    folder of links to its files: tantivy takes a lock file even to read, and the
+    index files are only read through the links."""
+    if os.access(folder, os.W_OK):
+        return folder
+    view = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
+    atexit.register(shutil.rmtree, view, True)
+    for path in folder.iterdir():
+        if not path.name.startswith(".tantivy"):  # lock files belong to the view
+            (view / path.name).symlink_to(path)
+    return view
 
 
 class TantivyWriter:
