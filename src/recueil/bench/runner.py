@@ -56,34 +56,6 @@ class Run:
         print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def pdf_stages(state: Run, pdfs: list[Path]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Extraction and tagging of the PDFs, each beside its bare baselines."""
-    from recueil.bench import tables
-
-    plan = state.plan
-    if not pdfs:
-        return {}, {}
-    extraction = {
-        "recueil": state.stage("extraction: recueil (as ingest)", ds.extract_recueil,
-                               pdfs[: plan.pdfs], True),
-        "in_process": state.stage("extraction: recueil in-process", ds.extract_recueil,
-                                  pdfs[: plan.pdfs], False),
-        "pdfium": state.stage("extraction: raw pypdfium2", ds.extract_pdfium, pdfs[: plan.pdfs]),
-        "plumber": state.stage("extraction: raw pdfplumber", ds.extract_pdfplumber,
-                               pdfs[: plan.plumber_pdfs]),
-    }  # fmt: skip
-    tables.extraction(state, extraction)
-    tagging = {
-        "recueil": state.stage("tagging: recueil", ds.tag_recueil, pdfs[: plan.tag_pdfs]),
-        "full": state.stage("tagging: nlp.pipe, all components", ds.tag_spacy,
-                            pdfs[: plan.tag_pdfs], ()),
-        "needed": state.stage("tagging: nlp.pipe, what tagging needs", ds.tag_spacy,
-                              pdfs[: plan.tag_pdfs], ds.NOT_NEEDED),
-    }  # fmt: skip
-    tables.tagging(state, tagging)
-    return extraction, tagging
-
-
 def catalogue_path(state: Run) -> None:
     """``ingest --no-tag --no-index`` over small text files and a records file, beside
     a bare read + hash + bulk insert of the same inputs."""
