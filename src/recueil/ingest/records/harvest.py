@@ -132,15 +132,7 @@ def harvest(
     try:
         since = from_ or last_harvest
         since = format_from(since, client.granularity()) if since and not token else since
-        try:
-            pages = client.list_records(prefix, set_spec, since, token, folder)
-            first = next(pages)
-        except ResumptionTokenExpired:
-            report.resumed = False
-            pages = client.list_records(
-                prefix, set_spec, since if not token else None, None, folder
-            )
-            first = next(pages)
+        first, pages = _first_page(client, prefix, set_spec, since, token, folder, report)
         # The next incremental run starts at the server's date of the first response.
         started = first.response_date or started
         for number, page in enumerate(_chain(first, pages), 1):
@@ -167,6 +159,25 @@ def harvest(
     else:
         _save_state(catalogue, url, set_key, prefix, last_harvest=None, token=next_token)
     return report
+
+
+def _first_page(
+    client: OaiClient,
+    prefix: str,
+    set_spec: str | None,
+    since: str | None,
+    token: str | None,
+    folder: Path,
+    report: HarvestReport,
+) -> tuple[OaiPage, Iterator[OaiPage]]:
+    """The first page and the rest; a stored token the server forgot starts over."""
+    try:
+        pages = client.list_records(prefix, set_spec, since, token, folder)
+        return next(pages), pages
+    except ResumptionTokenExpired:
+        report.resumed = False
+        pages = client.list_records(prefix, set_spec, since if not token else None, None, folder)
+        return next(pages), pages
 
 
 def _chain(first: OaiPage, rest: Iterator[OaiPage]) -> Iterator[OaiPage]:
