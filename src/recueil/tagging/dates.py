@@ -111,18 +111,38 @@ def _day(value: str) -> int:
     return 1 if value == "1er" else int(value)
 
 
+class _Taken:
+    """The spans of the text already read as a date (a shorter form inside is not another)."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.spans)
+
+    def take(self, span: tuple[int, int]) -> None:
+        self.spans.append(span)
+
+
 def dates_in_text(text: str, source: str = "text") -> tuple[list[FoundDate], list[_Partial]]:
     """Full dates found in ``text``, and day-month dates still missing a year."""
     folded = fold(text)
     if len(folded) != len(text):  # a ligature changed the length: offsets stay approximate
         text = folded
+    taken = _Taken()
+    found, partial = _written_days(text, folded, source, taken)
+    found += _numeric_days(folded, source, taken)
+    found += _months_and_years(text, folded, source, taken)
+    found.sort(key=lambda d: d.offset)
+    return found, partial
+
+
+def _written_days(
+    text: str, folded: str, source: str, taken: _Taken
+) -> tuple[list[FoundDate], list[_Partial]]:
+    """'9 juin 2022', 'mercredi 9 juin' (a day-month waiting for its year)."""
     found: list[FoundDate] = []
     partial: list[_Partial] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
     for match in _TEXT_DATE.finditer(folded):
         raw = text[match.start() : match.end()].strip()
         if raw.endswith(".") and match["month"] in _FULL_MONTHS:
@@ -133,61 +153,56 @@ def dates_in_text(text: str, source: str = "text") -> tuple[list[FoundDate], lis
             value = _make(int(match["year"]), month, day)
             if value is not None:
                 found.append(FoundDate(value, "day", raw, source, False, match.start()))
-                taken.append(match.span())
+                taken.take(match.span())
         elif 1 <= day <= 31:
             partial.append(_Partial(day, month, weekday, raw, source, match.start()))
-            taken.append(match.span())
+            taken.take(match.span())
+    return found, partial
+
+
+def _numeric_days(folded: str, source: str, taken: _Taken) -> list[FoundDate]:
+    """'09/06/2022', '9.6.22', '2022-06-09'."""
+    found: list[FoundDate] = []
     for pattern in (_NUMERIC, _ISO):
         for match in pattern.finditer(folded):
-            if not free(*match.span()):
+            if not taken.free(*match.span()):
                 continue
             year = int(match["year"])
             year += 2000 if year < 100 else 0
             value = _make(year, int(match["month"]), int(match["day"]))
             if value is not None:
                 found.append(FoundDate(value, "day", match.group(0), source, False, match.start()))
-                taken.append(match.span())
+                taken.take(match.span())
+    return found
+
+
+def _months_and_years(text: str, folded: str, source: str, taken: _Taken) -> list[FoundDate]:
+    """'juin 2022', '2021-2022', 'en 2021'."""
+    found: list[FoundDate] = []
     for match in _MONTH_YEAR.finditer(folded):
-        if free(*match.span()):
+        if taken.free(*match.span()):
             value = _make(int(match["year"]), MONTHS[match["month"]], 1)
             if value is not None:
-                found.append(
-                    FoundDate(
-                        value,
-                        "month",
-                        text[match.start() : match.end()],
-                        source,
-                        False,
-                        match.start(),
-                    )
-                )
-                taken.append(match.span())
+                raw = text[match.start() : match.end()]
+                found.append(FoundDate(value, "month", raw, source, False, match.start()))
+                taken.take(match.span())
     for match in _YEAR_RANGE.finditer(folded):
         start, end = int(match["start"]), int(match["end"])
-        if free(*match.span()) and start < end <= start + 10:
+        if taken.free(*match.span()) and start < end <= start + 10:
             for year in (start, end):
                 value = _make(year, 1, 1)
                 if value is not None:
                     found.append(
                         FoundDate(value, "year", match.group(0), source, False, match.start())
                     )
-            taken.append(match.span())
+            taken.take(match.span())
     for match in _YEAR_IN_CONTEXT.finditer(folded):
-        if free(*match.span("year")):
+        if taken.free(*match.span("year")):
             value = _make(int(match["year"]), 1, 1)
             if value is not None:
-                found.append(
-                    FoundDate(
-                        value,
-                        "year",
-                        text[match.start() : match.end()],
-                        source,
-                        False,
-                        match.start("year"),
-                    )
-                )
-    found.sort(key=lambda d: d.offset)
-    return found, partial
+                raw = text[match.start() : match.end()]
+                found.append(FoundDate(value, "year", raw, source, False, match.start("year")))
+    return found
 
 
 def parse_hint(raw: str, source: str) -> tuple[list[FoundDate], list[_Partial]]:
