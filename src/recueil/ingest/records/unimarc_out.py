@@ -113,8 +113,21 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
     """A UNIMARC record in UTF-8 (100$a positions 26-29 = "50  ")."""
     record = Record(to_unicode=True, force_utf8=True)
     record.leader = Leader("     nam  22        450 ")
-    out: list[Field] = []
-    out.append(Field(tag="001", data=_first(fields, "id") or ""))
+    out = [
+        *_coded_fields(fields),
+        *_described_fields(fields),
+        *_responsibility_fields(fields),
+        *_attachment_fields(fields),
+        *_local_fields(fields),
+        *(raw or []),
+    ]
+    record.fields = sorted(out, key=lambda f: str(f.tag))
+    return record
+
+
+def _coded_fields(fields: NoticeFields) -> list[Field]:
+    """001 (id), 009 (date) and 100 (general processing data)."""
+    out = [Field(tag="001", data=_first(fields, "id") or "")]
     date = _first(fields, "date")
     if date:
         out.append(Field(tag="009", data=date))
@@ -127,6 +140,12 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
             subfields=[Subfield("a", unimarc_100a(entered, year))],
         )
     )
+    return out
+
+
+def _described_fields(fields: NoticeFields) -> list[Field]:
+    """Title, imprint, the simple fields, keywords and themes (610)."""
+    out: list[Field] = []
     indicators = {"200": "1 ", "225": "2 ", "606": "  ", "856": "4 "}
     for key, tag, code in SIMPLE_FIELDS:
         if key == "title":
@@ -159,21 +178,31 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
                     )
                 )
         if key == "descriptor":
-            for value in fields.get("keyword", []):
-                out.append(
-                    Field(
-                        tag="610", indicators=Indicators("0", " "), subfields=[Subfield("a", value)]
-                    )
-                )
-            labels = fields.get("theme_label", fields.get("theme", []))
-            for code_, label in zip(fields.get("theme", []), labels, strict=False):
-                out.append(
-                    Field(
-                        tag="610",
-                        indicators=Indicators("0", " "),
-                        subfields=[Subfield("a", label), Subfield("9", THEME_MARK + code_)],
-                    )
-                )
+            out.extend(_subject_fields(fields))
+    return out
+
+
+def _subject_fields(fields: NoticeFields) -> list[Field]:
+    """Keywords and themes as 610 (themes carry their code in $9)."""
+    out = [
+        Field(tag="610", indicators=Indicators("0", " "), subfields=[Subfield("a", value)])
+        for value in fields.get("keyword", [])
+    ]
+    labels = fields.get("theme_label", fields.get("theme", []))
+    for code_, label in zip(fields.get("theme", []), labels, strict=False):
+        out.append(
+            Field(
+                tag="610",
+                indicators=Indicators("0", " "),
+                subfields=[Subfield("a", label), Subfield("9", THEME_MARK + code_)],
+            )
+        )
+    return out
+
+
+def _responsibility_fields(fields: NoticeFields) -> list[Field]:
+    """People (70x) and organisations (71x)."""
+    out: list[Field] = []
     for tags, corporate in ((PERSON_TAGS, False), (CORPORATE_TAGS, True)):
         for tag, key in tags.items():
             for value in fields.get(key, []):
@@ -185,6 +214,12 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
                 )
                 if (person := _field(tag, pairs, "02" if corporate else " 1")) is not None:
                     out.append(person)
+    return out
+
+
+def _attachment_fields(fields: NoticeFields) -> list[Field]:
+    """PMB's 897: the attached files ($a URL, $f name, $t type)."""
+    out: list[Field] = []
     attachments = [fields.get(k, []) for k in ("attachment_url", "attachment", "attachment_type")]
     for index in range(max(len(values) for values in attachments)):
         pairs = [
@@ -193,6 +228,12 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
         ]
         if (attachment := _field("897", pairs)) is not None:
             out.append(attachment)
+    return out
+
+
+def _local_fields(fields: NoticeFields) -> list[Field]:
+    """900: PMB's custom fields, and the cité éducative."""
+    out: list[Field] = []
     for key, values in fields.items():
         if key.startswith("custom:"):
             name = key.split(":", 1)[1]
@@ -221,7 +262,4 @@ def unimarc_record(fields: NoticeFields, raw: list[Field] | None = None) -> Reco
                 ],
             )
         )
-    for extra in raw or []:
-        out.append(extra)
-    record.fields = sorted(out, key=lambda f: str(f.tag))
-    return record
+    return out
