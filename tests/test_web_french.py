@@ -44,6 +44,14 @@ def test_labels() -> None:
             "fuzzy distance 5 in 'mot~5' is too large (at most 2)",
             "La tolérance 5 de « mot~5 » est trop grande (2 au plus).",
         ),
+        (
+            "nothing was searched: 'AND' holds no word to look for",
+            "Rien n'a été cherché : « AND » ne contient aucun mot.",
+        ),
+        (
+            "the pattern '?*' stands for too many words (more than 1000)",
+            "Le motif « ?* » correspond à trop de mots (plus de 1000).",
+        ),
     ],
 )
 def test_query_errors_in_french(english: str, french: str) -> None:

@@ -138,6 +138,17 @@ _QUERY_ERRORS: list[tuple[re.Pattern[str], str, str]] = [
         "{0} n'est pas une date.",
         "Écrivez 2022, 2022-06, 2022-06-09 ou 09/06/2022.",
     ),
+    (
+        re.compile(r"nothing was searched: (.+) holds no word to look for"),
+        "Rien n'a été cherché : {0} ne contient aucun mot.",
+        "Tapez les mots à trouver, par exemple petite enfance ; une recherche vide liste "
+        "tous les documents.",
+    ),
+    (
+        re.compile(r"the pattern (.+) stands for too many words \(more than (\d+)\)"),
+        "Le motif {0} correspond à trop de mots (plus de {1}).",
+        "Mettez au moins deux lettres avant le joker, par exemple pare*.",
+    ),
 ]
 
 GENERAL_QUERY_HINT = (
