@@ -42,17 +42,27 @@ def _open(folder: Path) -> tantivy.Index:
     return index
 
 
+_VIEWS: dict[Path, Path] = {}
+
+
 def _readable_view(folder: Path) -> Path:
     """``folder`` itself, or, when it may not be written (a read-only home), a temporary
     folder of links to its files: tantivy takes a lock file even to read, and the
-    index files are only read through the links."""
+    index files are only read through the links. One view per generation and process,
+    its links brought up to date at each opening (another account may add segments)."""
     if os.access(folder, os.W_OK):
         return folder
-    view = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
-    atexit.register(shutil.rmtree, view, True)
-    for path in folder.iterdir():
-        if not path.name.startswith(".tantivy"):  # lock files belong to the view
-            (view / path.name).symlink_to(path)
+    view = _VIEWS.get(folder)
+    if view is None:
+        view = _VIEWS[folder] = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
+        atexit.register(shutil.rmtree, view, True)
+    names = {p.name for p in folder.iterdir() if not p.name.startswith(".tantivy")}
+    for link in view.iterdir():  # lock files belong to the view; stale links go
+        if not link.name.startswith(".tantivy") and link.name not in names:
+            link.unlink()
+    for name in names:
+        if not (view / name).is_symlink():
+            (view / name).symlink_to(folder / name)
     return view
 
 
