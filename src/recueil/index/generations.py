@@ -29,6 +29,7 @@ from recueil.errors import (
     IndexMissingError,
     IndexOutdatedError,
     RecueilError,
+    SearchIndexError,
 )
 from recueil.index.engine import ENGINES, Engine, get_engine
 from recueil.index.french import ANALYZER_ID
@@ -42,10 +43,16 @@ T = TypeVar("T")
 LOCK_WAIT = 5.0  # seconds a writer waits for another before giving up
 
 
-def current_generation(root: Path) -> Path | None:
+def _pointer(root: Path) -> str | None:
     try:
-        name = (root / POINTER).read_text(encoding="utf-8").strip()
+        return (root / POINTER).read_text(encoding="utf-8").strip()
     except OSError:
+        return None
+
+
+def current_generation(root: Path) -> Path | None:
+    name = _pointer(root)
+    if name is None:
         return None
     path = root / name
     return path if name.startswith(PREFIX) and path.is_dir() else None
@@ -98,7 +105,13 @@ def read_live(settings: Settings, read: Callable[[Path, Engine], T]) -> T:
     swaps and removes it meanwhile (a reader never sees a half-gone index). An engine
     that cannot read the live generation's files is a damaged index (E305)."""
     for _ in range(READ_RETRIES):
-        generation, engine = open_live(settings)
+        pointer = _pointer(settings.index_dir)
+        try:
+            generation, engine = open_live(settings)
+        except SearchIndexError:
+            if _pointer(settings.index_dir) != pointer:
+                continue  # swapped between reading the pointer and opening its folder
+            raise
         try:
             return read(generation, engine)
         except Exception as exc:
