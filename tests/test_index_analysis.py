@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,3 +129,69 @@ def test_c_stemmer_agrees_with_the_pure_python_one_on_the_sample_words() -> None
     # Where the two Snowball versions differ, the C one keeps masculine and feminine together.
     assert french.stem("francaise") == french.stem("francais")
     assert french.stem("laicite") == old.stem("laicite")
+
+
+def test_acute_accent_as_apostrophe_elides_like_the_others() -> None:
+    assert french.terms("l´école d´été") == french.terms("l'école d’été") == ["ecol", "ete"]
+    assert french.fold("L´École") == "l'ecole"
+
+
+def test_no_term_holds_white_space() -> None:
+    # The tantivy writer separates terms with spaces: every character whose
+    # compatibility form holds white space must fold into a term without it.
+    import sys
+
+    spaced = [chr(c) for c in range(sys.maxunicode + 1)
+              if any(w in unicodedata.normalize("NFKD", chr(c)) for w in " \t\n\r\f\v")]  # fmt: skip
+    assert len(spaced) > 20  # U+00A0, U+00B4, U+2000…, Arabic isolated marks…
+    for char in spaced:
+        for text in (f"a{char}b", f"{char}b", f"Ab{char}", f"l{char}école"):
+            for term in [*french.terms(text), *french.terms(text, stem=False)]:
+                assert not any(c.isspace() for c in term), (hex(ord(char)), term)
+            for word in french.WORD_RE.findall(text):
+                assert not any(c.isspace() for c in french.spelling_word(word))
+
+
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_REFERENCE_CODE_RE = re.compile(r"(?<![\w+])[A-Z][A-Z0-9]{1,4}\+{0,2}(?![\w+])")
+
+
+@given(st.text(alphabet=st.sampled_from("AREPQVZ09+ é'-é\n_aB"), max_size=60))
+def test_codes_pattern_matches_like_the_plain_look_behind(text: str) -> None:
+    # CODE_RE tests the capital before its look-behind, for speed only.
+    assert french.CODE_RE.findall(text) == _REFERENCE_CODE_RE.findall(text)
+    assert french.codes(text) == list(
+        dict.fromkeys(c for c in _REFERENCE_CODE_RE.findall(text) if sum(map(str.isupper, c)) >= 2)
+    )
+
+
+_LATIN_AND_MORE = st.characters(max_codepoint=0x5FF) | st.sampled_from("’ʼ‘´`'ﬁİßœÆͺﹰ…\u0301")
+_APOSTROPHES = re.compile("[’ʼ‘´`]")
+
+
+def _reference_fold(text: str) -> str:
+    """Folding by Unicode decomposition alone (what ``french.fold`` takes a table for)."""
+    decomposed = unicodedata.normalize("NFKD", _APOSTROPHES.sub("'", text).translate(LIGATURES))
+    decomposed = unicodedata.normalize("NFKD", decomposed.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _APOSTROPHES.sub("'", stripped.translate(LIGATURES))
+
+
+@given(st.text(alphabet=_LATIN_AND_MORE, max_size=24))
+def test_folding_by_table_equals_folding_by_unicode_decomposition(text: str) -> None:
+    assert french.fold(text) == _reference_fold(text)
+    for word in french.WORD_RE.findall(text):
+        folded, _ = french.strip_elision(_reference_fold(word).replace(" ", ""))
+        assert french.fold_word(word) == folded
+        lowered, _ = french.strip_elision(_APOSTROPHES.sub("'", word.translate(LIGATURES).lower()))
+        stop = not lowered or _reference_fold(lowered) in french.STOP_WORDS or lowered.isdigit()
+        assert french.spelling_word(word) == ("" if stop else lowered)
+
+
+@given(st.lists(st.text(alphabet=_LATIN_AND_MORE, min_size=1, max_size=12), max_size=30))
+def test_words_analysed_in_bulk_as_one_by_one(words: list[str]) -> None:
+    text = " ".join(words)
+    assert french.terms(text) == [t.term for t in french.tokens(text)]
+    joined, spellings = french.joined_text_terms(text)
+    assert joined.split() == french.terms(text)
+    assert spellings.split() == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))

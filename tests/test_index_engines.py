@@ -145,12 +145,16 @@ def test_tantivy_dead_segment_files_are_collected(
 @given(st.text(max_size=200))
 def test_tantivy_documents_hold_the_terms_of_the_shared_analysis(text: str) -> None:
     from recueil.index import french
-    from recueil.index.tantivy_engine.schema import SEPARATOR
+    from recueil.index.tantivy_engine.schema import analyzer
 
-    terms, words = french.text_terms(text)
-    assert terms == [t.term for t in french.tokens(text)] == french.terms(text)
-    assert list(words) == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
-    assert all(term and SEPARATOR not in term for term in [*terms, *words])
+    joined, spellings = french.joined_text_terms(text)
+    terms = french.terms(text)
+    assert terms == [t.term for t in french.tokens(text)]
+    # What tantivy's tokenizer makes of the joined terms is the shared analysis, term for term.
+    assert analyzer().analyze(joined) == terms
+    assert analyzer().analyze(french.joined_terms(text)) == terms
+    words = list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
+    assert analyzer().analyze(spellings) == words
 
 
 @needs_tantivy

@@ -49,7 +49,7 @@ def test_rebuild_indexes_every_catalogue_document(
     assert data["documents"] == len(SAMPLES)
     assert data["engine"] == engine
     assert data["schema_version"] == gens.SCHEMA_VERSION
-    assert data["analyzer"] == "fr-2"
+    assert data["analyzer"] == "fr-3"
     assert data["out_of_date"] == 0
     assert data["size_bytes"] > 0
     assert len(generations(settings)) == 1

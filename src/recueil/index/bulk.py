@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from recueil.index.catalogue_records import BATCH, load_records
+from recueil.index.catalogue_records import BATCH, IndexRecord, load_records
 from recueil.index.engine import Engine, EngineWriter, get_engine
 from recueil.index.schema import to_fields
 
@@ -32,9 +32,10 @@ def default_jobs() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _prepare_batch(engine_name: str, rows: list[dict[str, Any]]) -> list[Any]:
+def _prepare_batch(engine_name: str, records: list[IndexRecord]) -> list[Any]:
+    """The engine's prepared documents of catalogue records (fields, codes, analysis)."""
     engine = get_engine(engine_name)
-    return [engine.prepare(fields) for fields in rows]
+    return [engine.prepare(to_fields(record)) for record in records]
 
 
 def jobs_for(engine: Engine, documents: int, jobs: int | None) -> int:
@@ -58,10 +59,10 @@ def workers(jobs: int) -> Iterator[Pool | None]:
         pool.join()
 
 
-def _batches(session: Session, ids: Sequence[int]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
+def _batches(session: Session, ids: Sequence[int]) -> Iterator[list[IndexRecord]]:
+    batch: list[IndexRecord] = []
     for record in load_records(session, ids):
-        batch.append(to_fields(record))
+        batch.append(record)
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -69,9 +70,9 @@ def _batches(session: Session, ids: Sequence[int]) -> Iterator[list[dict[str, An
         yield batch
 
 
-def _split(rows: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
-    size = -(-len(rows) // parts)
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
+def _split(records: list[IndexRecord], parts: int) -> list[list[IndexRecord]]:
+    size = -(-len(records) // parts)
+    return [records[i : i + size] for i in range(0, len(records), size)]
 
 
 def feed(
@@ -95,13 +96,13 @@ def feed(
                 progress(done, len(ids))
 
     pending: list[AsyncResult[list[Any]]] = []
-    for rows in _batches(session, ids):
+    for records in _batches(session, ids):
         if pool is None:
-            add([engine.prepare(fields) for fields in rows])
+            add(_prepare_batch(engine.name, records))
             continue
         # Analyse this batch in the workers while the previous one is written.
         started = [pool.apply_async(_prepare_batch, (engine.name, part))
-                   for part in _split(rows, count)]  # fmt: skip
+                   for part in _split(records, count)]  # fmt: skip
         for result in pending:
             add(result.get())
         pending = started

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -23,7 +23,7 @@ import Stemmer
 
 from recueil.index import plurals
 
-ANALYZER_ID = "fr-2"  # bump when the analysis changes: an index built otherwise needs a rebuild
+ANALYZER_ID = "fr-3"  # bump when the analysis changes: an index built otherwise needs a rebuild
 
 APOSTROPHES = "'’ʼ‘´`"
 # Articles and conjunctions that elide before a vowel: l'école, qu'il, jusqu'à.
@@ -66,6 +66,8 @@ WORD_RE = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W_]+)*")
 _APOS_RE = re.compile("[" + APOSTROPHES + "]")
 
 _stemmer = Stemmer.Stemmer("french")
+# For words this module caches itself: PyStemmer's own cache only slows them down.
+_bulk_stemmer = Stemmer.Stemmer("french", 0)
 _ASCII_APOSTROPHES = str.maketrans({"`": "'"})
 
 
@@ -78,13 +80,36 @@ class Token(NamedTuple):
     end: int
 
 
-def fold(text: str) -> str:
-    """Lower-case, expand ligatures, drop accents and unify apostrophes."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES)).lower()
+def _unicode_fold(text: str) -> str:
+    # Apostrophes first: NFKD would turn "´" into a space and an accent.
+    decomposed = unicodedata.normalize("NFKD", _APOS_RE.sub("'", text).translate(_LIGATURES))
+    decomposed = decomposed.lower()
     # Lower-casing may bring back composed or combining characters (İ -> i̇).
     decomposed = unicodedata.normalize("NFKD", decomposed)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _APOS_RE.sub("'", stripped.translate(_LIGATURES))
+
+
+@lru_cache(maxsize=1)
+def _latin() -> dict[int, str]:
+    """Latin letters with diacritics, ligatures and typographic apostrophes -> their
+    fold, each on its own: a table look-up per character instead of NFKD."""
+    found: dict[int, str] = {}
+    for code in [*range(0xC0, 0x250), *map(ord, APOSTROPHES)]:
+        folded = _unicode_fold(chr(code))
+        if folded.isascii() and not any(c.isspace() for c in folded):
+            found[code] = folded
+    return found
+
+
+def fold(text: str) -> str:
+    """Lower-case, expand ligatures, drop accents and unify apostrophes."""
+    # Most French text folds character by character through the table.
+    latin = text if text.isascii() else text.translate(_latin())
+    if not latin.isascii():
+        return _unicode_fold(text)
+    latin = latin.lower()
+    return latin.translate(_ASCII_APOSTROPHES) if "`" in latin else latin
 
 
 def strip_elision(word: str) -> tuple[str, int]:
@@ -102,12 +127,11 @@ def stem(word: str) -> str:
 
 def fold_word(raw: str) -> str:
     """One word folded and without its elided article, in one step."""
-    if raw.isascii():  # most words: no accent, ligature or typographic apostrophe
-        word = raw.lower()
-        if "`" in word:
-            word = word.translate(_ASCII_APOSTROPHES)
-    else:
-        word = fold(raw)
+    word = fold(raw)
+    if " " in word:
+        # A few compatibility forms (Greek ypogegrammeni, Arabic isolated vowel
+        # marks) decompose into a space and a mark: a term never holds a space.
+        word = word.replace(" ", "")
     if "'" in word:
         word, _ = strip_elision(word)
     return word
@@ -146,13 +170,33 @@ _SPELLINGS: dict[str, str] = {}
 MAX_CACHED = 500_000
 
 
-def _fill(cache: dict[str, str], words: list[str], analyse: Callable[[str], str]) -> None:
+def _index_terms(words: list[str]) -> list[str]:
+    """``normalise_word`` of each word, the stems computed in one call."""
+    folded = list(map(fold_word, words))
+    kept = [w for w in folded if w and w not in STOP_WORDS and not w.isdigit()]
+    table = plurals.table()
+    stems = {
+        w: table.get(w) or stemmed
+        for w, stemmed in zip(kept, _bulk_stemmer.stemWords(kept), strict=True)
+    }
+    return [stems.get(w) or ("" if not w or w in STOP_WORDS else w) for w in folded]
+
+
+def _fill(
+    cache: dict[str, str], words: Iterable[str], analyse: Callable[[list[str]], list[str]]
+) -> None:
     missing = set(words).difference(cache)
+    if not missing:
+        return
     if len(cache) + len(missing) > MAX_CACHED:
         cache.clear()
         missing = set(words)
-    for word in missing:
-        cache[word] = analyse(word)
+    ordered = list(missing)
+    cache.update(zip(ordered, analyse(ordered), strict=True))
+
+
+def _spellings(words: list[str]) -> list[str]:
+    return list(map(_spelling, words))
 
 
 def terms(text: str, *, stem: bool = True) -> list[str]:
@@ -160,18 +204,26 @@ def terms(text: str, *, stem: bool = True) -> list[str]:
     words = WORD_RE.findall(text)
     if not stem:
         return [term for word in words if (term := _normalise(word, False))]
-    _fill(_TERMS, words, normalise_word)
+    _fill(_TERMS, words, _index_terms)
     return list(filter(None, map(_TERMS.__getitem__, words)))
 
 
-def text_terms(text: str) -> tuple[list[str], list[str]]:
-    """The index terms of a text, in order, and its distinct spelling words, in one pass."""
+def joined_terms(text: str) -> str:
+    """``terms(text)`` separated by single spaces (no term holds one), for the index writer."""
     words = WORD_RE.findall(text)
-    _fill(_TERMS, words, normalise_word)
-    distinct = list(dict.fromkeys(words))
-    _fill(_SPELLINGS, distinct, spelling_word)
+    _fill(_TERMS, words, _index_terms)
+    return " ".join(filter(None, map(_TERMS.__getitem__, words)))
+
+
+def joined_text_terms(text: str) -> tuple[str, str]:
+    """``joined_terms(text)`` and the text's distinct spelling words, space-separated,
+    from one split of the text: what a document's text gives the index writer."""
+    words = WORD_RE.findall(text)
+    distinct = dict.fromkeys(words)
+    _fill(_TERMS, distinct, _index_terms)
+    _fill(_SPELLINGS, distinct, _spellings)
     spellings = dict.fromkeys(filter(None, map(_SPELLINGS.__getitem__, distinct)))
-    return list(filter(None, map(_TERMS.__getitem__, words))), list(spellings)
+    return " ".join(filter(None, map(_TERMS.__getitem__, words))), " ".join(spellings)
 
 
 def fold_pattern(pattern: str) -> str:
@@ -184,14 +236,18 @@ def keyword(value: str) -> str:
     return "-".join(WORD_RE.findall(fold(value).replace("'", " ")))
 
 
+def _spelling(raw: str) -> str:
+    lowered = _APOS_RE.sub("'", raw.translate(_LIGATURES).lower())
+    word, _ = strip_elision(lowered)
+    if not word or word.isdigit() or fold(word) in STOP_WORDS:
+        return ""
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def spelling_word(raw: str) -> str:
     """A word as "did you mean" proposes it: lower-case with its accents, no stemming."""
-    lowered = _APOS_RE.sub("'", raw.translate(_LIGATURES).lower())
-    word, _ = strip_elision(lowered)
-    if not word or fold(word) in STOP_WORDS or word.isdigit():
-        return ""
-    return word
+    return _spelling(raw)
 
 
 def spelling_tokens(text: str) -> Iterator[Token]:
@@ -207,7 +263,9 @@ def spelling_tokens(text: str) -> Iterator[Token]:
 # Acronyms and codes as written: capitals and digits, maybe a sign (PRE, QPV,
 # REP+, CLAS). Indexed as they are, beside the words, so that ``PRE`` (the
 # programme) does not find "près" or "pré-".
-CODE_RE = re.compile(r"(?<![\w+])[A-Z][A-Z0-9]{1,4}\+{0,2}(?![\w+])")
+# The capital comes before the look-behind (the same matches as ``(?<![\w+])[A-Z]…``):
+# the search fails at once on the many positions without a capital.
+CODE_RE = re.compile(r"[A-Z](?<![\w+][A-Z])[A-Z0-9]{1,4}\+{0,2}(?![\w+])")
 _CAPITALS = re.compile(r"[A-Z]")
 
 
@@ -218,5 +276,5 @@ def is_code(word: str) -> bool:
 
 def codes(text: str) -> list[str]:
     """The distinct codes of a text, in order."""
-    found = (m.group() for m in CODE_RE.finditer(text))
-    return list(dict.fromkeys(c for c in found if len(_CAPITALS.findall(c)) >= 2))
+    found = dict.fromkeys(CODE_RE.findall(text))
+    return [code for code in found if len(_CAPITALS.findall(code)) >= 2]
