@@ -76,7 +76,7 @@ Children = dict[int, list[Any]]
 def _grouped(session: Session, statement: Executable) -> Children:
     """Rows of a child table by document id (the first column), in the statement's order."""
     found: Children = defaultdict(list)
-    for row in session.execute(statement):
+    for row in session.connection().execute(statement):
         found[row[0]].append(row)
     return found
 
@@ -138,19 +138,20 @@ def load_records(session: Session, ids: Sequence[int]) -> Iterator[IndexRecord]:
         batch = unique[start : start + BATCH]
         children = _children(session, batch)
         documents = select(*_DOCUMENT_COLUMNS).where(Document.id.in_(batch))
-        for document in session.execute(documents.order_by(Document.id)):
+        for document in session.connection().execute(documents.order_by(Document.id)):
             yield _record(document, children)
 
 
 def all_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Document.id).order_by(Document.id)))
+    return list(session.connection().scalars(select(Document.id).order_by(Document.id)))
 
 
 def catalogue_stamps(session: Session) -> dict[int, str]:
     """The stamp of every catalogue document, without loading any text."""
     codes: dict[int, list[str]] = defaultdict(list)
     tags = select(ThemeTag.document_id, ThemeTag.theme_code).where(ThemeTag.active.is_(True))
-    for document_id, code in session.execute(tags):
+    connection = session.connection()  # Core rows: no ORM loading for 10,000s of rows
+    for document_id, code in connection.execute(tags):
         codes[document_id].append(code)
-    rows = session.execute(select(Document.id, Document.updated_at))
+    rows = connection.execute(select(Document.id, Document.updated_at))
     return {doc_id: make_stamp(updated, codes.get(doc_id, ())) for doc_id, updated in rows}

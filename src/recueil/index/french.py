@@ -237,6 +237,9 @@ def keyword(value: str) -> str:
 
 
 def _spelling(raw: str) -> str:
+    if raw.isascii():  # lower-cased, it is already folded
+        word = fold_word(raw)
+        return "" if not word or word.isdigit() or word in STOP_WORDS else word
     lowered = _APOS_RE.sub("'", raw.translate(_LIGATURES).lower())
     word, _ = strip_elision(lowered)
     if not word or word.isdigit() or fold(word) in STOP_WORDS:
