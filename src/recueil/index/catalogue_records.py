@@ -76,7 +76,7 @@ Children = dict[int, list[Any]]
 def _grouped(session: Session, statement: Executable) -> Children:
     """Rows of a child table by document id (the first column), in the statement's order."""
     found: Children = defaultdict(list)
-    for row in session.connection().execute(statement):
+    for row in session.connection().execute(statement).all():
         found[row[0]].append(row)
     return found
 
@@ -151,7 +151,7 @@ def catalogue_stamps(session: Session) -> dict[int, str]:
     codes: dict[int, list[str]] = defaultdict(list)
     tags = select(ThemeTag.document_id, ThemeTag.theme_code).where(ThemeTag.active.is_(True))
     connection = session.connection()  # Core rows: no ORM loading for 10,000s of rows
-    for document_id, code in connection.execute(tags):
+    for document_id, code in connection.execute(tags).all():
         codes[document_id].append(code)
-    rows = connection.execute(select(Document.id, Document.updated_at))
+    rows = connection.execute(select(Document.id, Document.updated_at)).all()
     return {doc_id: make_stamp(updated, codes.get(doc_id, ())) for doc_id, updated in rows}
