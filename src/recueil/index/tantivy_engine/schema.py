@@ -26,7 +26,6 @@ from recueil.index.schema import (
 )
 
 TOKENIZER = "recueil_terms"
-SEPARATOR = " "  # between terms; never inside one (terms are folded words)
 MAX_TERM_BYTES = 1000  # tantivy rejects huge terms; no real word is that long
 INTEGER_FIELDS = ("id", "stamp", "year", "day_min", "day_max")
 FAST_TEXT_FIELDS = ("themes", "cite", "cite_name", "doc_type", "sort_title")
