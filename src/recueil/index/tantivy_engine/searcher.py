@@ -39,7 +39,7 @@ class TantivySearcher:
     thread_safe = True
 
     def __init__(
-        self, index: tantivy.Index, folder: Path, refresh_view: Callable[[], None]
+        self, index: tantivy.Index, folder: Path, refresh_view: Callable[[], object]
     ) -> None:
         self._folder, self._refresh_view = folder, refresh_view
         self._stamp = commit_stamp(folder)  # before the searcher: never newer than it
