@@ -159,28 +159,25 @@ def queries_bare(engine: str, folder: Path, cases: list[dict[str, Any]]) -> dict
 # -- one command -------------------------------------------------------------------
 
 
-def command(argv: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
+def command(argv: list[str], runs: int) -> dict[str, float]:
     """Median and best wall time of a command run ``runs`` times (after one warm-up)."""
-    subprocess.run(argv, check=True, capture_output=True, env=env)
+    subprocess.run(argv, check=True, capture_output=True)
     walls = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(argv, check=True, capture_output=True, env=env)
+        subprocess.run(argv, check=True, capture_output=True)
         walls.append(time.perf_counter() - started)
     return {"median_s": statistics.median(walls), "best_s": min(walls), "runs": runs}
 
 
-def compiled_env(cache: Path) -> dict[str, str]:
-    """The environment of a command run as an installed recueil runs: its modules
-    byte-compiled once (as ``pip install`` does), in ``cache``, even where the
-    environment forbids writing bytecode (``PYTHONDONTWRITEBYTECODE``)."""
-    import os
+def compile_package() -> None:
+    """Byte-compile recueil's modules beside their sources, as ``pip install`` does, so that
+    a timed command runs as an installed recueil runs, even where the environment forbids
+    writing bytecode at run time (``PYTHONDONTWRITEBYTECODE``)."""
     import sys
 
     import recueil
 
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
     package = str(Path(recueil.__file__).parent)
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True,
-                   capture_output=True, env=env)  # fmt: skip
-    return env
+                   capture_output=True)  # fmt: skip

@@ -204,9 +204,9 @@ def one_commands(state: Run, home: Path, bare_t: Path, size: int) -> Any:
     recueil = str(Path(python).with_name("recueil"))
     runs = state.plan.runs
     argv = [recueil, "--home", str(home), "search", "parentalité école"]
-    env = ix.compiled_env(state.plan.cache / "pycache")
+    ix.compile_package()
     return {
-        "recueil": state.stage(f"`recueil search` ({size})", ix.command, argv, runs, env),
+        "recueil": state.stage(f"`recueil search` ({size})", ix.command, argv, runs),
         "pass": state.stage("`python -c pass`", ix.command, [python, "-c", "pass"], runs),
         "tantivy": state.stage(f"bare tantivy one-shot ({size})", ix.command,
                                [python, "-c", TANTIVY_ONE_SHOT, str(bare_t)], runs),
