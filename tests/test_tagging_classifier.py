@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recueil.errors import GoldFileError, ThemeDataError
+from recueil.errors import GoldFileError, ThemeModelError
 from recueil.tagging.classifier import (
     Example,
     examples_from_labels,
@@ -98,11 +98,11 @@ def test_training_without_examples_or_with_one_class_says_so() -> None:
 def test_a_broken_model_file_is_a_coded_error(tmp_path: Path) -> None:
     bad = tmp_path / "model.json.gz"
     bad.write_bytes(b"not gzip")
-    with pytest.raises(ThemeDataError) as caught:
+    with pytest.raises(ThemeModelError) as caught:
         load_model(bad)
-    assert caught.value.code == "E200"
+    assert caught.value.code == "E205"
     bad.write_bytes(gzip.compress(json.dumps({"format": 99}).encode()))
-    with pytest.raises(ThemeDataError, match="not a recueil theme model"):
+    with pytest.raises(ThemeModelError, match="not a recueil theme model"):
         load_model(bad)
 
 

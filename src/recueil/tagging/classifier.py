@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from recueil.errors import GoldFileError, ThemeDataError
+from recueil.errors import GoldFileError, ThemeModelError
 from recueil.tagging.text import fold
 
 FORMAT_VERSION = 1
@@ -179,10 +179,7 @@ def model_from_json(data: Any, source: str) -> ThemeModel:
             threshold=float(data.get("threshold", THRESHOLD)),
         )
     except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ThemeDataError(
-            f"{source}: not a recueil theme model ({exc})",
-            hint="Re-train it (scripts/train_theme_model.py) or remove it to use the built-in model.",
-        ) from exc
+        raise ThemeModelError(f"{source}: not a recueil theme model ({exc})") from exc
 
 
 def load_model(path: Path | None = None) -> ThemeModel:
@@ -196,10 +193,7 @@ def load_model(path: Path | None = None) -> ThemeModel:
             source = str(path)
         data = json.loads(gzip.decompress(raw).decode("utf-8"))
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ThemeDataError(
-            f"cannot read the theme model {path or MODEL_FILE}: {exc}",
-            hint="Re-train it (scripts/train_theme_model.py) or remove it to use the built-in model.",
-        ) from exc
+        raise ThemeModelError(f"cannot read the theme model {path or MODEL_FILE}: {exc}") from exc
     return model_from_json(data, source)
 
 
