@@ -230,9 +230,10 @@ def eval_command(
       recueil eval corpus-dev
       recueil eval corpus/gold.jsonl --sweep
     """
+    from recueil.tagging.devset import dev_documents, is_dev_set
     from recueil.tagging.evaluate import document_rows, metadata_report, sources_report
     from recueil.tagging.evaluate import sweep as run_sweep
-    from recueil.tagging.gold_run import dev_documents, is_dev_set, predict_dev, predict_gold
+    from recueil.tagging.gold_run import predict_dev, predict_gold
 
     themes = load_themes(app.settings)
     if is_dev_set(gold):
@@ -306,7 +307,7 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
     """
     from recueil.catalogue.tag_queries import manual_decisions
     from recueil.tagging.classifier import load_model, manual_example
-    from recueil.tagging.learned import extend_model, home_model_path, write_model
+    from recueil.tagging.learned import extend_model, heldout_figures, home_model_path, write_model
 
     themes = load_themes(app.settings)
     with app.catalogue.session() as session:
@@ -330,7 +331,7 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
     }
     dev = dev if dev is not None else _default_dev()
     if dev is not None:
-        summary |= _heldout_figures(dev, themes, {"builtin": base, "trained": model})
+        summary |= heldout_figures(dev, themes.codes, {"builtin": base, "trained": model})
     if fmt in ("json", "nl"):
         emit_object({**summary, "themes": rows}, fmt)
         return
@@ -344,28 +345,6 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
 def _default_dev() -> Path | None:
     path = Path("corpus-dev")
     return path if (path / "labels.jsonl").is_file() else None
-
-
-def _heldout_figures(dev: Path, themes: ThemeSet, models: dict[str, Any]) -> dict[str, Any]:
-    """Macro-F1 of each model alone on the held-out texts at hand (no spaCy pass)."""
-    from recueil.tagging.devset import Judged, theme_table
-    from recueil.tagging.gold_run import dev_documents
-
-    docs, _ = dev_documents(dev, themes.codes, "heldout")
-    out: dict[str, Any] = {"heldout_documents": len(docs)}
-    if not docs:
-        return out
-    for name, model in models.items():
-        judged = [
-            Judged(
-                frozenset(d.themes),
-                frozenset(d.maybe),
-                frozenset(model.tagged(f"{d.title}\n\n{d.text}")),
-            )
-            for d in docs
-        ]
-        out[f"heldout_{name}_macro_f1"] = round(theme_table(judged, themes.codes)["macro_f1"], 3)
-    return out
 
 
 @click.command("review")
@@ -388,7 +367,7 @@ def review_command(app: AppContext, theme: str | None, limit: int, fmt: str) -> 
       recueil tag 12 --add parentalite
     """
     from recueil.catalogue.tag_queries import scored_tags
-    from recueil.tagging.combine import combine, review_queue
+    from recueil.tagging.combine import review_stored
 
     themes = load_themes(app.settings)
     if theme:
@@ -396,31 +375,10 @@ def review_command(app: AppContext, theme: str | None, limit: int, fmt: str) -> 
     with app.catalogue.session() as session:
         stored = scored_tags(session, theme)
     titles = {d.document_id: d.title for d in stored}
-    queue = review_queue(
-        (
-            d.document_id,
-            combine(
-                {t.theme: t.rules_score for t in d.tags},
-                {t.theme: t.model_score for t in d.tags if t.model_score is not None},
-                d.threshold or themes.threshold,
-            ),
-        )
-        for d in stored
+    queue = review_stored(
+        ((d.document_id, d.threshold or themes.threshold, d.tags) for d in stored),
     )
-    rows = [
-        {
-            "id": item.document,
-            "theme": item.theme,
-            "tagged": item.combined.tagged,
-            "score": round(item.combined.score, 3),
-            "rules": round(item.combined.rules, 3),
-            "model": round(item.combined.model, 3),
-            "reason": item.reason,
-            "uncertainty": round(item.uncertainty, 3),
-            "title": titles.get(int(item.document), ""),
-        }
-        for item in queue[: limit or None]
-    ]
+    rows = [item.as_row(titles.get(int(item.document), "")) for item in queue[: limit or None]]
     emit(rows, fmt, columns=["id", "theme", "tagged", "score", "rules", "model", "reason", "title"])
     _progress(
         app,

@@ -18,7 +18,7 @@ above both and is never undone by re-tagging.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -87,6 +87,19 @@ class ReviewItem:
         """1 at the combined threshold, 0 at a certain 0 or 1."""
         return 1.0 - 2.0 * abs(self.combined.score - COMBINED_THRESHOLD)
 
+    def as_row(self, title: str) -> dict[str, Any]:
+        return {
+            "id": self.document,
+            "theme": self.theme,
+            "tagged": self.combined.tagged,
+            "score": round(self.combined.score, 3),
+            "rules": round(self.combined.rules, 3),
+            "model": round(self.combined.model, 3),
+            "reason": self.reason,
+            "uncertainty": round(self.uncertainty, 3),
+            "title": title,
+        }
+
 
 NEAR = 0.1  # a combined score within 0.1 of the threshold is "near threshold"
 
@@ -113,6 +126,32 @@ def review_queue(
                 )
     items.sort(key=lambda i: (-i.uncertainty, i.reason != "disagree", str(i.document), i.theme))
     return items[:limit] if limit is not None else items
+
+
+class StoredScore(Protocol):
+    """A stored tag's figures (the catalogue's, read back for review)."""
+
+    @property
+    def theme(self) -> str: ...
+    @property
+    def rules_score(self) -> float: ...
+    @property
+    def model_score(self) -> float | None: ...
+
+
+def review_stored(
+    documents: Iterable[tuple[int, float, Iterable[StoredScore]]], *, near: float = NEAR
+) -> list[ReviewItem]:
+    """The review queue from stored figures: (document, rules threshold, tags) each."""
+
+    def combined() -> Iterator[tuple[int | str, dict[str, Combined]]]:
+        for document, threshold, tags in documents:
+            tags = list(tags)
+            rules = {t.theme: t.rules_score for t in tags}
+            model = {t.theme: t.model_score for t in tags if t.model_score is not None}
+            yield document, combine(rules, model, threshold)
+
+    return review_queue(combined(), near=near)
 
 
 class RulesScore(Protocol):

@@ -29,8 +29,9 @@ import hashlib
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from recueil.config import Settings
 from recueil.tagging.classifier import (
@@ -41,6 +42,7 @@ from recueil.tagging.classifier import (
     load_model,
     save_model,
 )
+from recueil.tagging.devset import Judged, dev_documents, theme_table
 
 HOME_MODEL = "theme_model.json.gz"
 PRIOR_C = 4.0  # prior strength, in calibrated logit units (same C as the built-in training)
@@ -174,3 +176,22 @@ def _fit_with_prior(
     if not math.isfinite(c):
         return v0, c0
     return v, c
+
+
+def heldout_figures(
+    dev: Path, codes: Sequence[str], models: Mapping[str, ThemeModel]
+) -> dict[str, Any]:
+    """Macro-F1 of each model alone on the held-out texts of a development set at hand."""
+    docs, _ = dev_documents(dev, codes, "heldout")
+    out: dict[str, Any] = {"heldout_documents": len(docs)}
+    for name, model in models.items() if docs else ():
+        judged = [
+            Judged(
+                frozenset(d.themes),
+                frozenset(d.maybe),
+                frozenset(model.tagged(f"{d.title}\n\n{d.text}")),
+            )
+            for d in docs
+        ]
+        out[f"heldout_{name}_macro_f1"] = round(theme_table(judged, codes)["macro_f1"], 3)
+    return out
