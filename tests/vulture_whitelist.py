@@ -78,16 +78,12 @@ _.http_error_308
 # functions used by scripts/train_theme_model.py, scripts/eval_dev_gold.py,
 # scripts/dev_gold_fetch.py and tests/test_tagging_classifier.py until the
 # `recueil train`, `recueil eval` and `recueil review` commands call them.
-_.save_model
-_.load_model
 _.train
 _.examples_from_labels
-_.manual_example
-_.review_queue
-_.read_dev_labels
-_.attach_texts
 _.text_digest
-_.theme_table
 _.side_by_side
+# TagSource members the tagger's decisions name by value (TagSource(decision.source)).
+_.RULES
+_.RULES_MODEL
 _.licence  # DevDoc field: the licence of each labelled text (corpus-dev/labels.jsonl)
 _.redistributable  # DevDoc field: whether the text ships in corpus-dev/texts/

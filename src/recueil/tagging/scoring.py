@@ -144,6 +144,3 @@ def score_themes(
         scores[code] = ThemeScore(round(score, 4), ev)
     return scores
 
-
-def above_threshold(scores: Mapping[str, ThemeScore], threshold: float) -> list[str]:
-    return [code for code, s in scores.items() if s.score >= threshold]
