@@ -230,28 +230,11 @@ def eval_command(
       recueil eval corpus-dev
       recueil eval corpus/gold.jsonl --sweep
     """
-    from recueil.tagging.devset import dev_documents, is_dev_set
     from recueil.tagging.evaluate import document_rows, metadata_report, sources_report
     from recueil.tagging.evaluate import sweep as run_sweep
-    from recueil.tagging.gold_run import predict_dev, predict_gold
 
     themes = load_themes(app.settings)
-    if is_dev_set(gold):
-        docs, missing = dev_documents(gold, themes.codes, split)
-        if missing:
-            _progress(app, f"{missing} texts of the {split} part are not at hand: skipped")
-        _progress(app, "Loading the French model…")
-        pairs, gazetteer = predict_dev(app.settings, docs, themes), None
-        skipped = missing
-    else:
-        from recueil.ingest.gold_texts import gold_texts
-
-        _progress(app, "Loading the French model…")
-        texts = gold_texts(app.settings, gold, lambda: app.catalogue)
-        pairs, skipped_items, gazetteer = predict_gold(app.settings, gold, themes, texts)
-        for item, reason in skipped_items:
-            _progress(app, f"line {item.line}: skipped ({reason})")
-        skipped = len(skipped_items)
+    pairs, gazetteer, skipped = _gold_predictions(app, gold, themes, split)
     limit = threshold if threshold is not None else themes.threshold
     if sweep:
         emit(run_sweep(pairs, themes.codes, [x / 20 for x in range(4, 17)]), fmt)
@@ -275,6 +258,27 @@ def eval_command(
         if wrong:
             sys.stdout.write("\nDocuments with missed or extra themes (combined):\n")
             emit(wrong, fmt, columns=["line", "document", "missed", "extra"])
+
+
+def _gold_predictions(app: AppContext, gold: Path, themes: ThemeSet, split: str) -> Any:
+    """(gold item, prediction) pairs, the gazetteer (None for a development set), skipped."""
+    from recueil.tagging.devset import dev_documents, is_dev_set
+    from recueil.tagging.gold_run import predict_dev, predict_gold
+
+    if is_dev_set(gold):
+        docs, missing = dev_documents(gold, themes.codes, split)
+        if missing:
+            _progress(app, f"{missing} texts of the {split} part are not at hand: skipped")
+        _progress(app, "Loading the French model…")
+        return predict_dev(app.settings, docs, themes), None, missing
+    from recueil.ingest.gold_texts import gold_texts
+
+    _progress(app, "Loading the French model…")
+    texts = gold_texts(app.settings, gold, lambda: app.catalogue)
+    pairs, skipped, gazetteer = predict_gold(app.settings, gold, themes, texts)
+    for item, reason in skipped:
+        _progress(app, f"line {item.line}: skipped ({reason})")
+    return pairs, gazetteer, len(skipped)
 
 
 EVAL_COLUMNS = [
@@ -312,10 +316,7 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
     themes = load_themes(app.settings)
     with app.catalogue.session() as session:
         decided = list(manual_decisions(session))
-    examples = [
-        manual_example(f"{d.title}\n\n{d.text}", {t: v for t, v in d.decisions.items()})
-        for d in decided
-    ]
+    examples = [manual_example(f"{d.title}\n\n{d.text}", d.decisions) for d in decided]
     base = load_model()
     model = extend_model(base, examples, themes.codes)
     app.settings.ensure_home()
@@ -329,7 +330,8 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
         "documents_decided": len(decided),
         "themes_retrained": len(learned),
     }
-    dev = dev if dev is not None else _default_dev()
+    local = Path("corpus-dev")
+    dev = dev if dev is not None else local if (local / "labels.jsonl").is_file() else None
     if dev is not None:
         summary |= heldout_figures(dev, themes.codes, {"builtin": base, "trained": model})
     if fmt in ("json", "nl"):
@@ -340,11 +342,6 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
     if fmt == "table":
         emit_object(summary, fmt)
     _progress(app, "Later ingests and `recueil retag` use this model.")
-
-
-def _default_dev() -> Path | None:
-    path = Path("corpus-dev")
-    return path if (path / "labels.jsonl").is_file() else None
 
 
 @click.command("review")
