@@ -74,10 +74,10 @@ _.http_error_301
 _.http_error_303
 _.http_error_307
 _.http_error_308
-# The learned theme model, the development gold set and the review queue: library
-# functions used by scripts/train_theme_model.py, scripts/eval_dev_gold.py,
-# scripts/dev_gold_fetch.py and tests/test_tagging_classifier.py until the
-# `recueil train`, `recueil eval` and `recueil review` commands call them.
+# The learned theme model and the development gold set: library functions used by
+# scripts/train_theme_model.py, scripts/eval_dev_gold.py, scripts/dev_gold_fetch.py and
+# tests/test_tagging_classifier.py (training from scratch needs the full corpus-dev texts;
+# `recueil train` extends the built-in model instead).
 _.train
 _.examples_from_labels
 _.text_digest

@@ -29,7 +29,10 @@ def explain_document(
         "id": document.id,
         "title": document.title,
         "themes": document.active_theme_codes,
-        "threshold": COMBINED_THRESHOLD,
+        # Tags written before the learned model hold the rules' score: their threshold.
+        "threshold": COMBINED_THRESHOLD
+        if "+model:" in (document.tagger_version or "")
+        else threshold,
         "rules_threshold": threshold,
         "tagger_version": document.tagger_version,
         "tagged_at": document.tagged_at,
