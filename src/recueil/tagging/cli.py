@@ -340,6 +340,7 @@ def train_command(app: AppContext, dev: Path | None, fmt: str) -> None:
     if rows:
         emit(rows, fmt)
     if fmt == "table":
+        sys.stdout.write("\n" if rows else "")
         emit_object(summary, fmt)
     _progress(app, "Later ingests and `recueil retag` use this model.")
 

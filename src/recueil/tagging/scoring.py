@@ -143,4 +143,3 @@ def score_themes(
         ev["strength"] = round(strength, 3)
         scores[code] = ThemeScore(round(score, 4), ev)
     return scores
-
