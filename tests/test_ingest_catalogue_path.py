@@ -95,3 +95,39 @@ def test_a_record_met_twice_in_one_batch_keeps_the_last(run_cli: Any, catalogue:
         assert "6e rencontre" not in document.pages[0].text
         titles = [e.value for e in document.metadata_entries if "rencontre" in e.value]
         assert titles and not any("6e rencontre" in value for value in titles)
+
+
+def test_small_text_files_stay_in_this_process_and_keep_their_order(tmp_path: Path) -> None:
+    from pdfgen import french_pages, make_pdf
+    from recueil.ingest.base import ExtractContext, ExtractedDocument
+    from recueil.ingest.work import light, process_in_order
+
+    paths = []
+    for index in range(6):
+        if index % 3 == 1:
+            path = make_pdf(tmp_path / f"{index}.pdf", french_pages(1))
+        else:
+            path = tmp_path / f"{index}.txt"
+            path.write_text(f"Page {index}\n\nLa Cité éducative numéro {index}.", encoding="utf-8")
+        paths.append(path)
+    (tmp_path / "9.xlsx").write_bytes(b"PK\x03\x04 not a document")
+    paths.append(tmp_path / "9.xlsx")
+    size = {p: p.stat().st_size for p in paths}
+    here = [p for p in paths if light(p, size[p], None)]
+    assert [p.name for p in here] == ["0.txt", "2.txt", "3.txt", "5.txt", "9.xlsx"]
+    assert not light(paths[0], size[paths[0]], tagging=object())  # type: ignore[arg-type]
+
+    ctx = ExtractContext(settings=resolve_settings(home=tmp_path / "home"))
+    found = list(
+        process_in_order(
+            paths, lambda p: p, ctx, jobs=2, tagging=None, here=lambda p: light(p, size[p], None)
+        )
+    )
+    assert [p for p, _ in found] == paths
+    for path, processed in found[:-1]:
+        assert processed.error is None and processed.extracted, path
+        document = processed.extracted[0]
+        assert isinstance(document, ExtractedDocument)
+        assert document.kind == ("pdf" if path.suffix == ".pdf" else "web")
+        assert path.suffix == ".pdf" or f"numéro {path.stem}" in document.text
+    assert found[-1][1].error is not None and found[-1][1].error.code == "E101"

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, TypeVar
 from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.extract import extract_with_limits, reads_in_process
+from recueil.ingest.quality import french_words
+from recueil.ingest.registry import extractors
 from recueil.ingest.tagging_step import TaggingStep
 
 if TYPE_CHECKING:
@@ -71,6 +73,12 @@ def _work(path: Path, ctx: ExtractContext) -> Processed:
     return process_file(path, ctx, _worker_tagging)
 
 
+def light(path: Path, size: int, tagging: TaggingStep | None) -> bool:
+    """True when processing ``path`` here costs less than handing it to a worker: nothing
+    to analyse, and a file its extractor reads in-process (a small web-page export)."""
+    return tagging is None and reads_in_process(path, size)
+
+
 def process_in_order(
     items: Iterable[T],
     path_of: Callable[[T], Path],
@@ -78,11 +86,14 @@ def process_in_order(
     *,
     jobs: int,
     tagging: TaggingStep | None,
+    here: Callable[[T], bool] | None = None,
 ) -> Iterator[tuple[T, Processed]]:
     """Process items with ``jobs`` workers, yielding results in input order.
 
     At most ``2 * jobs`` files are in flight, so memory stays bounded whatever
-    the size of the batch.
+    the size of the batch. The items ``here`` picks are processed in this
+    process (a hand-off to a worker would cost more than their work), in order
+    with the others.
     """
     if jobs <= 1:
         for item in items:
@@ -93,9 +104,17 @@ def process_in_order(
     with ExitStack() as stack:
         pool: ProcessPoolExecutor | None = None
         for item in items:
-            if pool is None:  # created at the first file that needs work, not before
-                pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
-            window.append((item, pool.submit(_work, path_of(item), ctx)))
+            if here is not None and here(item):
+                if not window:  # nothing before it still in a worker
+                    yield item, process_file(path_of(item), ctx, tagging)
+                    continue
+                done: Future[Processed] = Future()
+                done.set_result(process_file(path_of(item), ctx, tagging))
+                window.append((item, done))
+            else:
+                if pool is None:  # created at the first file that needs a worker, not before
+                    pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
+                window.append((item, pool.submit(_work, path_of(item), ctx)))
             if len(window) >= 2 * jobs:
                 head, future = window.popleft()
                 yield head, future.result()
@@ -120,5 +139,9 @@ def _make_pool(
     # which costs seconds of CPU in every process that does it.
     if tagging is not None:
         tagging.load()
+    # The same for the extractors' modules and the French word list of the text quality
+    # figures: imported and read once, not once per worker.
+    extractors()
+    french_words()
     _worker_tagging = tagging
     return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
