@@ -119,7 +119,7 @@ def extract_with_limits(path: Path, ctx: ExtractContext) -> Extracted:
     extractor = extractor_for(path)
     if not extractor.isolated and _size(path) <= IN_PROCESS_MAX_BYTES:
         return extract_file(path, ctx, extractor)
-    warm_up()  # once per process: the children it forks find the libraries loaded
+    warm_up(extractor)  # once per process: the children it forks find the libraries loaded
     mpctx = _context()
     receiver, sender = mpctx.Pipe(duplex=False)
     process = mpctx.Process(target=_child, args=(sender, path, ctx), daemon=True)  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from recueil.catalogue.bulk import insert_rows
 from recueil.catalogue.models import (
     Base,
     Document,
@@ -247,10 +248,8 @@ class BatchWriter:
         if replaced:
             conn.execute(delete(page).where(page.c.document_id.in_(replaced)))
             conn.execute(delete(entry).where(entry.c.document_id.in_(replaced)))
-        if pages:
-            conn.execute(insert(page), pages)
-        if entries:
-            conn.execute(insert(entry), entries)
+        insert_rows(conn, page, pages)
+        insert_rows(conn, entry, entries)
         now = utcnow()
         items = [
             {
@@ -267,8 +266,7 @@ class BatchWriter:
             }
             for d in self._done
         ]
-        if items:
-            conn.execute(insert(item), items)
+        insert_rows(conn, item, items)
         for done in self._done:
             decision = done.decision
             if (
