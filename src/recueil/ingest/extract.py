@@ -102,16 +102,6 @@ def _context() -> mp.context.BaseContext:
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
 
-def reads_in_process(path: Path, size: int) -> bool:
-    """True when ``extract_with_limits`` reads ``path`` (of ``size`` bytes) in-process
-    (a small file of a non-isolated extractor, or one no extractor reads)."""
-    try:
-        extractor = extractor_for(path)
-    except IngestError:
-        return True  # the error is all there is to report
-    return not extractor.isolated and size <= IN_PROCESS_MAX_BYTES
-
-
 def extract_with_limits(path: Path, ctx: ExtractContext) -> Extracted:
     """Extract in a child process, killed after ``ctx.timeout_s`` seconds (when it protects)."""
     if ctx.timeout_s <= 0:

@@ -33,6 +33,7 @@ from recueil.ingest.quality import garbage_ratio, word_ratio
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
 MIME = {"text": "text/plain", "markdown": "text/markdown", "html": "text/html"}
 
 HTML_HEAD = re.compile(
@@ -221,7 +222,7 @@ class WebPageExtractor:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES:
+        if suffix in SUFFIXES:
             return not head.startswith(b"%PDF-")
         return HTML_HEAD.match(head[:1024]) is not None
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, TypeVar
 from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.extract import extract_with_limits, reads_in_process
+from recueil.ingest.extract import IN_PROCESS_MAX_BYTES, extract_with_limits
 from recueil.ingest.quality import french_words
 from recueil.ingest.registry import extractors
 from recueil.ingest.tagging_step import TaggingStep
+from recueil.ingest.webpage import SUFFIXES
 
 if TYPE_CHECKING:
     from recueil.tagging.analyse import Analysis
@@ -75,8 +76,9 @@ def _work(path: Path, ctx: ExtractContext) -> Processed:
 
 def light(path: Path, size: int, tagging: TaggingStep | None) -> bool:
     """True when processing ``path`` here costs less than handing it to a worker: nothing
-    to analyse, and a file its extractor reads in-process (a small web-page export)."""
-    return tagging is None and reads_in_process(path, size)
+    to analyse, and a small web-page export by its name (read in-process; a file whose
+    content says otherwise still gets its child process from ``extract_with_limits``)."""
+    return tagging is None and size <= IN_PROCESS_MAX_BYTES and path.suffix.lower() in SUFFIXES
 
 
 def process_in_order(
