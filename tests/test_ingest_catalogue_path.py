@@ -133,3 +133,23 @@ def test_small_text_files_stay_in_this_process_and_keep_their_order(tmp_path: Pa
         assert document.kind == ("web" if int(path.stem) % 3 != 1 else "pdf")
         assert document.kind == "pdf" or f"numéro {path.stem}" in document.text
     assert found[-1][1].error is not None and found[-1][1].error.code == "E101"
+
+
+def test_ids_are_read_back_where_insert_returning_is_missing(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from recueil.ingest.outcomes import IngestOptions
+    from recueil.ingest.pipeline import ingest_paths
+
+    # As with SQLite before 3.35: no INSERT ... RETURNING.
+    monkeypatch.setattr(catalogue.engine.dialect, "insert_returning", False)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for index in range(3):
+        (inbox / f"page-{index}.txt").write_text(f"Page {index} : l'école.", encoding="utf-8")
+    options = IngestOptions(tag=False, index=False, jobs=1)
+    report = ingest_paths(catalogue.settings, [inbox], options, catalogue=catalogue)
+    assert report.counts == {"added": 3}
+    with catalogue.session() as session:
+        stored = {d.id: d.filename for d in session.scalars(select(Document))}
+    assert {i.document_id: Path(i.source).name for i in report.items} == stored

@@ -2,9 +2,8 @@
 
 A document that only needs its columns written (no analysis to attach: tags,
 entities and dates go through the ORM) becomes a ``NewDocument``: the values
-of its row, and its id once the batch's rows are inserted. One ``INSERT ...
-RETURNING id`` statement per batch (SQLite 3.35+ and PostgreSQL both return
-the ids in the order of the rows).
+of its row, and its id once the batch's rows are inserted: one ``INSERT ...
+RETURNING`` statement per batch (SQLite 3.35+ and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from recueil.catalogue.models import Base, Document, utcnow
@@ -74,7 +73,12 @@ def document_values(unit: Unit) -> dict[str, Any]:
 
 
 def insert_documents(session: Session, documents: Sequence[NewDocument]) -> None:
-    """Insert the rows of ``documents`` in one statement and give each its id."""
+    """Insert the rows of ``documents`` and give each its id.
+
+    The ids come back with each row's ``sha256`` (unique, and always set on a new
+    document), so the order in which the database returns them does not matter: asking
+    for the order of the rows would make SQLite run one statement per row.
+    """
     if not documents:
         return
     table = Base.metadata.tables[Document.__tablename__]
@@ -82,7 +86,18 @@ def insert_documents(session: Session, documents: Sequence[NewDocument]) -> None
     # One shape for every row (an executemany): only ``doc_type`` may be left out, and it
     # has no default.
     rows = [{key: document.values.get(key) for key in columns} for document in documents]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = session.connection().execute(statement, rows).scalars().all()
-    for document, new_id in zip(documents, ids, strict=True):
-        document.id = new_id
+    connection = session.connection()
+    if connection.dialect.insert_returning:
+        statement = insert(table).returning(table.c.id, table.c.sha256)
+        ids = {sha256: new_id for new_id, sha256 in connection.execute(statement, rows)}
+    else:  # SQLite before 3.35: insert, then read the ids back
+        connection.execute(insert(table), rows)
+        shas = [document.sha256 for document in documents]
+        ids = {}
+        for start in range(0, len(shas), 500):
+            found = select(table.c.sha256, table.c.id).where(
+                table.c.sha256.in_(shas[start : start + 500])
+            )
+            ids.update({sha256: new_id for sha256, new_id in connection.execute(found)})
+    for document in documents:
+        document.id = ids[document.sha256]
