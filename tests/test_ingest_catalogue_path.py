@@ -97,10 +97,11 @@ def test_a_record_met_twice_in_one_batch_keeps_the_last(run_cli: Any, catalogue:
         assert titles and not any("6e rencontre" in value for value in titles)
 
 
-def test_small_text_files_stay_in_this_process_and_keep_their_order(tmp_path: Path) -> None:
+def test_without_analysis_extractions_run_from_this_process_in_order(tmp_path: Path) -> None:
     from pdfgen import french_pages, make_pdf
     from recueil.ingest.base import ExtractContext, ExtractedDocument
-    from recueil.ingest.work import light, process_in_order
+    from recueil.ingest.extract import start_extraction
+    from recueil.ingest.work import process_in_order
 
     paths = []
     for index in range(6):
@@ -114,25 +115,33 @@ def test_small_text_files_stay_in_this_process_and_keep_their_order(tmp_path: Pa
     (tmp_path / "7.txt").write_bytes((tmp_path / "1.pdf").read_bytes())
     (tmp_path / "9.xlsx").write_bytes(b"PK\x03\x04 not a document")
     paths += [tmp_path / "7.txt", tmp_path / "9.xlsx"]
-    size = {p: p.stat().st_size for p in paths}
-    here = [p for p in paths if light(p, size[p], None)]
-    assert [p.name for p in here] == ["0.txt", "2.txt", "3.txt", "5.txt", "7.txt"]
-    assert not light(paths[0], size[paths[0]], tagging=object())  # type: ignore[arg-type]
-
     ctx = ExtractContext(settings=resolve_settings(home=tmp_path / "home"))
-    found = list(
-        process_in_order(
-            paths, lambda p: p, ctx, jobs=2, tagging=None, here=lambda p: light(p, size[p], None)
-        )
-    )
+    started = [start_extraction(p, ctx) for p in paths]
+    assert [e.path.name for e in started if e.running] == ["1.pdf", "4.pdf", "7.txt"]
+    assert [len(e.result()) for e in started[:-1]] == [1] * 7  # children read and ended
+
+    found = list(process_in_order(paths, lambda p: p, ctx, jobs=2, tagging=None))
     assert [p for p, _ in found] == paths
     for path, processed in found[:-1]:
         assert processed.error is None and processed.extracted, path
+        assert processed.analyses == [None]
         document = processed.extracted[0]
         assert isinstance(document, ExtractedDocument)
         assert document.kind == ("web" if int(path.stem) % 3 != 1 else "pdf")
         assert document.kind == "pdf" or f"numéro {path.stem}" in document.text
     assert found[-1][1].error is not None and found[-1][1].error.code == "E101"
+
+
+def test_an_extraction_past_its_time_is_stopped(tmp_path: Path) -> None:
+    from pdfgen import french_pages, make_pdf
+    from recueil.ingest.base import ExtractContext
+    from recueil.ingest.work import process_in_order
+
+    paths = [make_pdf(tmp_path / f"{index}.pdf", french_pages(2)) for index in range(3)]
+    ctx = ExtractContext(settings=resolve_settings(home=tmp_path / "home"), timeout_s=0.001)
+    found = list(process_in_order(paths, lambda p: p, ctx, jobs=2, tagging=None))
+    assert [p for p, _ in found] == paths
+    assert {processed.error.code for _, processed in found if processed.error} == {"E107"}
 
 
 def test_ids_are_read_back_where_insert_returning_is_missing(

@@ -33,7 +33,7 @@ from recueil.ingest.outcomes import IngestOptions, ItemReport, Progress, RunRepo
 from recueil.ingest.runs import close_run, open_run, reopen_run, run_inputs
 from recueil.ingest.stages import Item, RunContext, Unit, Verdict, screen, units
 from recueil.ingest.tagging_step import TaggingStep
-from recueil.ingest.work import light, process_file, process_in_order
+from recueil.ingest.work import process_file, process_in_order
 
 __all__ = ["IngestOptions", "ItemReport", "RunReport", "default_jobs", "ingest_paths"]
 
@@ -121,7 +121,6 @@ class Ingestion:
                 run.extract,
                 jobs=self.options.jobs,
                 tagging=run.tagging,
-                here=lambda item: light(item.input.path, item.size_bytes, run.tagging),
             ):
                 self.batch.add(item, units(run, item, processed))
                 self._commit_due(run, report, progress)

@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING, TypeVar
 from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.extract import IN_PROCESS_MAX_BYTES, extract_with_limits
+from recueil.ingest.extract import Extraction, extract_with_limits, start_extraction
 from recueil.ingest.quality import french_words
 from recueil.ingest.registry import extractors
 from recueil.ingest.tagging_step import TaggingStep
-from recueil.ingest.webpage import SUFFIXES
 
 if TYPE_CHECKING:
     from recueil.tagging.analyse import Analysis
@@ -74,13 +73,6 @@ def _work(path: Path, ctx: ExtractContext) -> Processed:
     return process_file(path, ctx, _worker_tagging)
 
 
-def light(path: Path, size: int, tagging: TaggingStep | None) -> bool:
-    """True when processing ``path`` here costs less than handing it to a worker: nothing
-    to analyse, and a small web-page export by its name (read in-process; a file whose
-    content says otherwise still gets its child process from ``extract_with_limits``)."""
-    return tagging is None and size <= IN_PROCESS_MAX_BYTES and path.suffix.lower() in SUFFIXES
-
-
 def process_in_order(
     items: Iterable[T],
     path_of: Callable[[T], Path],
@@ -88,41 +80,66 @@ def process_in_order(
     *,
     jobs: int,
     tagging: TaggingStep | None,
-    here: Callable[[T], bool] | None = None,
 ) -> Iterator[tuple[T, Processed]]:
     """Process items with ``jobs`` workers, yielding results in input order.
 
     At most ``2 * jobs`` files are in flight, so memory stays bounded whatever
-    the size of the batch. The items ``here`` picks are processed in this
-    process (a hand-off to a worker would cost more than their work), in order
-    with the others.
+    the size of the batch. With nothing to analyse, a worker would only wait
+    for the extraction's child process: this process starts those itself.
     """
     if jobs <= 1:
         for item in items:
             yield item, process_file(path_of(item), ctx, tagging)
+        return
+    if tagging is None:
+        yield from _extracted_in_order(items, path_of, ctx, jobs)
         return
     forking = "fork" in mp.get_all_start_methods()
     window: deque[tuple[T, Future[Processed]]] = deque()
     with ExitStack() as stack:
         pool: ProcessPoolExecutor | None = None
         for item in items:
-            if here is not None and here(item):
-                if not window:  # nothing before it still in a worker
-                    yield item, process_file(path_of(item), ctx, tagging)
-                    continue
-                done: Future[Processed] = Future()
-                done.set_result(process_file(path_of(item), ctx, tagging))
-                window.append((item, done))
-            else:
-                if pool is None:  # created at the first file that needs a worker, not before
-                    pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
-                window.append((item, pool.submit(_work, path_of(item), ctx)))
+            if pool is None:  # created at the first file that needs work, not before
+                pool = stack.enter_context(_make_pool(ctx, jobs, tagging, forking))
+            window.append((item, pool.submit(_work, path_of(item), ctx)))
             if len(window) >= 2 * jobs:
                 head, future = window.popleft()
                 yield head, future.result()
         while window:
             head, future = window.popleft()
             yield head, future.result()
+
+
+def _extracted_in_order(
+    items: Iterable[T], path_of: Callable[[T], Path], ctx: ExtractContext, jobs: int
+) -> Iterator[tuple[T, Processed]]:
+    """Extraction only: small web pages read here, the others in child processes with
+    their limits, at most ``jobs`` at a time, results read in input order (no worker
+    process in between to receive a large records file and send it on again)."""
+    window: deque[tuple[T, Extraction]] = deque()
+    try:
+        for item in items:
+            while window and (len(window) >= 2 * jobs or sum(e.running for _, e in window) >= jobs):
+                head, extraction = window.popleft()
+                yield head, _processed(extraction)
+            window.append((item, start_extraction(path_of(item), ctx)))
+        while window:
+            head, extraction = window.popleft()
+            yield head, _processed(extraction)
+    finally:  # stopped early (an error, an interrupt): no child left behind
+        for _, extraction in window:
+            if extraction.process is not None and extraction.receiver is not None:
+                extraction.process.kill()
+                extraction.process.join()
+                extraction.receiver.close()
+
+
+def _processed(extraction: Extraction) -> Processed:
+    try:
+        extracted = extraction.result()
+    except IngestError as exc:
+        return Processed(error=exc)
+    return Processed(extracted, [None] * len(extracted))
 
 
 def _make_pool(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from recueil.errors import FileReadError, RecordError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
+from recueil.ingest.extract import collector_paused
 from recueil.ingest.records.build import part_label, to_extracted
 from recueil.ingest.records.model import AnyRecord, DcRecord, DeletedRecord
 from recueil.ingest.records.xmlformats import read_xml_records
@@ -72,15 +71,3 @@ def _documents(name: str, data: bytes) -> Iterator[ExtractedDocument | RecordFai
             yield RecordFailure(part, RecordError(f"{name} record {part}: {result.message}"))
         else:
             yield to_extracted(result, position, _mime(result))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a while (back on after, if it was on)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
