@@ -1,12 +1,13 @@
 """Benchmark of the search site: a results page (facets and passages) under load.
 
     .venv/bin/python scripts/bench_web.py --sizes 200,5000 [--engine tantivy] [--out FILE]
+    .venv/bin/python scripts/bench_web.py --homes bench-out/seed7-docs20000-words1500
 
 For each size, a generated catalogue (the benchmark suite's, cached in
 bench-out/) is indexed, then measured three ways on the same query set:
 
 - ``run_search``: the search API's own time, in process, as the page calls it
-  (10 hits, facets, passages, suggestions);
+  (10 hits, facets, passages, suggestions, on a live searcher kept open);
 - the results page ``/recherche`` served by ``recueil serve`` (uvicorn, one
   worker, a separate process) to 1 and then 20 concurrent clients (async httpx
   on loopback): the server's time from its ``Server-Timing`` header, the
@@ -41,6 +42,7 @@ from recueil.bench.runner import TEXT_WORDS
 from recueil.catalogue.db import open_catalogue
 from recueil.config import Settings, resolve_settings
 from recueil.index import Filters, info, rebuild
+from recueil.search.live import LiveSearcher
 from recueil.search.service import run_search
 
 CONCURRENCY = (1, 20)
@@ -67,6 +69,37 @@ def home_for(cache: Path, size: int, seed: int, engine: str) -> Settings:
     return settings
 
 
+def existing_home(home: Path, engine: str) -> tuple[int, Settings]:
+    """An existing home (e.g. a catalogue of ``make bench-large``), indexed with ``engine``."""
+    settings = resolve_settings(home=home.resolve()).with_changes(index_engine=engine)
+    try:
+        current = info(settings)
+    except Exception:  # no index yet
+        current = None
+    if current is None or current.engine != engine:
+        catalogue = open_catalogue(settings)
+        try:
+            rebuild(settings, catalogue)
+        finally:
+            catalogue.close()
+        current = info(settings)
+    return current.documents, settings
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (Linux ``/proc``; else 0)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
 def page_params(case: dict[str, Any]) -> dict[str, Any]:
     params: dict[str, Any] = {"q": query_string(case)}
     if case["kind"] == "filtered":
@@ -75,8 +108,10 @@ def page_params(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def api_times(settings: Settings, cases: list[dict[str, Any]]) -> list[float]:
-    """Milliseconds of run_search per case, called as the results page calls it."""
+    """Milliseconds of run_search per case, called as the results page calls it (on a
+    live searcher kept open, as the site keeps one)."""
     times = []
+    live = LiveSearcher(settings)
     for case in [cases[0], *cases]:  # one warm-up
         params = page_params(case)
         filters = Filters(
@@ -84,8 +119,9 @@ def api_times(settings: Settings, cases: list[dict[str, Any]]) -> list[float]:
             years=(int(params["annee"]),) if "annee" in params else (),
         )
         started = time.perf_counter()
-        run_search(settings, params["q"], filters=filters, limit=10)
+        run_search(settings, params["q"], filters=filters, limit=10, searcher=live)
         times.append((time.perf_counter() - started) * 1000)
+    live.close()
     return times[1:]
 
 
@@ -181,7 +217,9 @@ def measure(
     try:
         found = {"api": api}
         for clients in CONCURRENCY:
+            load_average, cpu = os.getloadavg()[0], cpu_seconds(server.pid)
             found[clients] = asyncio.run(load(f"http://127.0.0.1:{port}", urls * rounds, clients))
+            found[clients].update(load=load_average, cpu=cpu_seconds(server.pid) - cpu)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -212,7 +250,8 @@ def report(size: int, engine: str, found: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {size:,} | {engine} | {p50_p95(found['api'])} | {clients} | "
             f"{p50_p95(row['search'])} | {p50_p95(row['server'])} | {p50_p95(row['wall'])} | "
-            f"{row['rate']:.0f} | {row['errors']} | {page_share(row)} | {serving(row)} |"
+            f"{row['rate']:.0f} | {row['errors']} | {page_share(row)} | {serving(row)} | "
+            f"{row['cpu']:.1f} | {row['load']:.1f} |"
         )
     return lines
 
@@ -220,6 +259,8 @@ def report(size: int, engine: str, found: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200,5000")
+    parser.add_argument("--homes", default="",
+                        help="existing homes to measure instead of generated sizes (comma-separated)")  # fmt: skip
     parser.add_argument("--engine", default="tantivy", choices=("tantivy", "whoosh"))
     parser.add_argument("--queries", type=int, default=10, help="queries of each kind")
     parser.add_argument("--rounds", type=int, default=3, help="times each URL is asked")
@@ -235,16 +276,23 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"{len(cases)} queries (term, phrase, filtered, faceted) × {args.rounds} rounds; "
         f"{args.workers} uvicorn worker(s); times in ms (p50 / p95); server = Server-Timing "
-        "header (from the request's arrival: includes waiting for a free worker).",
+        "header (from the request's arrival: includes waiting for a free worker); server CPU s = "
+        "CPU seconds of the server's processes during the run; load = 1-minute load average "
+        "at its start.",
         "",
         "| documents | engine | run_search alone p50/p95 | clients | search in page p50/p95 "
         "| page server p50/p95 | page wall p50/p95 | pages/s | errors | page adds (p50) "
-        "| outside the view (p50) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| outside the view (p50) | server CPU s | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for size in sizes:
+    homes = [Path(h) for h in args.homes.split(",") if h.strip()]
+    for size in [] if homes else sizes:
         print(f"[bench web] {size} documents …", file=sys.stderr, flush=True)
         settings = home_for(args.cache.resolve(), size, args.seed, args.engine)
+        lines.extend(report(size, args.engine, measure(settings, cases, args.rounds, args.workers)))
+    for home in homes:
+        print(f"[bench web] {home} …", file=sys.stderr, flush=True)
+        size, settings = existing_home(home, args.engine)
         lines.extend(report(size, args.engine, measure(settings, cases, args.rounds, args.workers)))
     print("\n".join(lines))
     if args.out:

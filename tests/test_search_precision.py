@@ -6,7 +6,7 @@ from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.index import french, rebuild
 from recueil.querylang import parse_query
-from recueil.search.passages import Highlighter, _head, passage
+from recueil.search.passages import Highlighter, passage
 from recueil.search.searcher import open_searcher, page_at
 from recueil.search.service import run_search
 from search_corpus import SAMPLES, Sample, add_sample, indexed_fixture, sample_ids_fixture  # noqa: F401
@@ -17,14 +17,11 @@ QUERIES = ["parentalité", "école", "l'école", "orchest*", "rac?rochage", '"pe
 
 
 def full_scan(text: str, highlighter: Highlighter) -> list[french.Token]:
-    """Every word of the text analysed in turn (how passages were found before the window)."""
+    """Every word of the text analysed in turn: no window, no candidate regex, no
+    comparison of first letters (how passages were found before they were bounded)."""
     found: list[french.Token] = []
-    heads = highlighter.heads()
     for match in french.WORD_RE.finditer(text):
-        word = match.group()
-        if heads is not None and _head(word) not in heads:
-            continue
-        term = french.normalise_word(word)
+        term = french.normalise_word(match.group())
         if term and highlighter.matches(term):
             found.append(french.Token(term, len(found), match.start(), match.end()))
             if len(found) >= 12:
@@ -128,3 +125,33 @@ def test_pdf_subject_and_keywords_are_searchable(settings: Settings, catalogue: 
         for query in ("parentalite", "coéducation"):
             assert [h.id for h in run_search(settings, query).result.hits] == [doc]
         assert run_search(settings, "ghostscript").result.total == 0
+
+
+def test_candidate_words_cover_case_accents_ligatures_and_elisions() -> None:
+    from recueil.index.plan import Match
+
+    text = ("Le CŒUR de l'Œuvre, une œuvre, les oeuvres, d’ŒUVRES; Cœurs et coeur. "
+            "L'ÉCOLE, l’école, Écoles; pas xoeuvre ni _oeuvre.")  # fmt: skip
+    terms = {french.normalise_word(w) for w in ("œuvre", "cœur", "école")}
+    highlighter = Highlighter(terms={t for t in terms if t})
+    assert highlighter.heads() == frozenset({"oeu", "coe", "eco"})
+    _, words = marked(text, highlighter)
+    assert words == marked(text, highlighter, finder=full_scan)[1]
+    assert "CŒUR" in words and "d’ŒUVRES" in words and "l’école" in words
+    assert "oeuvre" in words and not any("xoeuvre" in w for w in words)  # as the index cuts
+    # Two-letter terms compare two letters only.
+    assert Highlighter(terms={"ai", "oeuvr"}).heads() == frozenset({"ai", "oe"})
+    assert Highlighter.of(Match("text", "oeuvr")).heads() == frozenset({"oeu"})
+
+
+def test_the_first_match_is_looked_for_in_a_bounded_part_of_a_long_text() -> None:
+    from recueil.search import passages
+
+    filler = "Des mots sans rapport avec la question posée. " * 2000  # ~94,000 characters
+    highlighter = Highlighter(terms={french.normalise_word("robotique")})
+    near = filler + "Le club de robotique ouvre. " + filler
+    shown, words = marked(near, highlighter)
+    assert words == ["robotique"] and "club de robotique" in shown
+    far = filler * (passages.MATCH_SCAN // len(filler) + 1) + "Le club de robotique ouvre."
+    shown, words = marked(far, highlighter)
+    assert words == [] and shown.startswith("Des mots sans rapport")

@@ -15,8 +15,6 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import platformdirs
-
 from recueil.errors import ConfigError
 
 ENV_HOME = "RECUEIL_HOME"
@@ -66,6 +64,12 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def _default_home() -> Path:
+    import platformdirs  # only without --home or RECUEIL_HOME: not paid by every command
+
+    return Path(platformdirs.user_data_dir("recueil", appauthor=False))
+
+
 def resolve_settings(
     home: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
@@ -73,11 +77,7 @@ def resolve_settings(
 ) -> Settings:
     """Resolve settings: explicit option, then environment, then platform default."""
     home_value = home or os.environ.get(ENV_HOME)
-    home_path = (
-        Path(home_value).expanduser()
-        if home_value
-        else Path(platformdirs.user_data_dir("recueil", appauthor=False))
-    )
+    home_path = Path(home_value).expanduser() if home_value else _default_home()
     home_path = home_path.absolute()
     url = (
         database_url

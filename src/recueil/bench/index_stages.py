@@ -117,37 +117,34 @@ def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
 # -- queries --------------------------------------------------------------------
 
 
-def queries_recueil(home: Path, cases: list[dict[str, Any]], keep_open: bool) -> dict[str, Any]:
-    """The search API: ``run_search`` (opens the index per call, as the CLI does), or
-    one ``IndexSearcher`` kept open (as a long-running web page would)."""
-    from recueil.search.searcher import open_searcher
-    from recueil.search.service import prepare, run_search
-    from recueil.search.types import Filters, SearchRequest
+def queries_recueil(home: Path, cases: list[dict[str, Any]], mode: str) -> dict[str, Any]:
+    """The search API, ``run_search``: ``per-call`` opens the index each time (as the CLI);
+    ``kept-open`` makes the same calls on one ``LiveSearcher`` (as the web site keeps it);
+    ``page`` calls it as the results page does (10 hits, passages, facets and
+    suggestions for every query) on the live searcher."""
+    from recueil.search.live import LiveSearcher
+    from recueil.search.service import run_search
+    from recueil.search.types import Filters
 
     settings = resolve_settings(home=home)
+    live = None if mode == "per-call" else LiveSearcher(settings)
 
     def filters(case: dict[str, Any]) -> Filters:
         if case["kind"] != "filtered":
             return Filters()
         return Filters(themes=(case["theme"],), years=(case["year"],))
 
-    if not keep_open:
+    def run(case: dict[str, Any]) -> None:
+        faceted = mode == "page" or case["kind"] == "faceted"
+        passages = mode == "page" or case["kind"] != "faceted"
+        run_search(settings, query_string(case), filters=filters(case), limit=10,
+                   facets=faceted, passages=passages, searcher=live)  # fmt: skip
 
-        def run(case: dict[str, Any]) -> None:
-            faceted = case["kind"] == "faceted"
-            run_search(settings, query_string(case), filters=filters(case),
-                       facets=faceted, passages=not faceted)  # fmt: skip
-
+    try:
         return latencies(run, cases)
-    with open_searcher(settings) as searcher:
-
-        def run_open(case: dict[str, Any]) -> None:
-            faceted = case["kind"] == "faceted"
-            request = SearchRequest(prepare(query_string(case), settings), filters(case),
-                                    facets=faceted, passages=not faceted)  # fmt: skip
-            searcher.search(request)
-
-        return latencies(run_open, cases)
+    finally:
+        if live is not None:
+            live.close()
 
 
 def queries_bare(engine: str, folder: Path, cases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -171,3 +168,16 @@ def command(argv: list[str], runs: int) -> dict[str, float]:
         subprocess.run(argv, check=True, capture_output=True)
         walls.append(time.perf_counter() - started)
     return {"median_s": statistics.median(walls), "best_s": min(walls), "runs": runs}
+
+
+def compile_package() -> None:
+    """Byte-compile recueil's modules beside their sources, as ``pip install`` does, so that
+    a timed command runs as an installed recueil runs, even where the environment forbids
+    writing bytecode at run time (``PYTHONDONTWRITEBYTECODE``)."""
+    import sys
+
+    import recueil
+
+    package = str(Path(recueil.__file__).parent)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True,
+                   capture_output=True)  # fmt: skip

@@ -137,7 +137,7 @@ def _index_stages(state: Run, size: int, home: Path) -> dict[str, Any]:
         builds["recueil_whoosh"] = state.stage(f"index rebuild --engine whoosh ({size})",
                                                ix.build_recueil, home, "whoosh")  # fmt: skip
         queries["api_whoosh"] = state.stage(f"queries: search API on Whoosh ({size})",
-                                            ix.queries_recueil, home, cases, False)  # fmt: skip
+                                            ix.queries_recueil, home, cases, "per-call")  # fmt: skip
         builds["whoosh"] = state.stage(f"bare Whoosh build ({size})", ix.build_bare,
                                        "whoosh", home, bare_w)  # fmt: skip
     builds["recueil"] = state.stage(f"index rebuild ({size})", ix.build_recueil, home)
@@ -146,9 +146,11 @@ def _index_stages(state: Run, size: int, home: Path) -> dict[str, Any]:
     if "whoosh" not in builds:  # the bare Whoosh searcher reads a Whoosh build of recueil's
         bare_w = bare_t.with_name("bare-whoosh-none")
     queries["api"] = state.stage(f"queries: search API ({size})", ix.queries_recueil, home,
-                                 cases, False)  # fmt: skip
-    queries["open"] = state.stage(f"queries: searcher kept open ({size})", ix.queries_recueil,
-                                  home, cases, True)  # fmt: skip
+                                 cases, "per-call")  # fmt: skip
+    queries["open"] = state.stage(f"queries: live searcher kept open ({size})",
+                                  ix.queries_recueil, home, cases, "kept-open")  # fmt: skip
+    queries["page"] = state.stage(f"queries: live searcher, as the results page ({size})",
+                                  ix.queries_recueil, home, cases, "page")  # fmt: skip
     if bare_w.exists():
         queries["whoosh"] = state.stage(f"queries: bare Whoosh ({size})", ix.queries_bare,
                                         "whoosh", bare_w, cases)  # fmt: skip
@@ -226,6 +228,7 @@ def one_commands(state: Run, home: Path, bare_t: Path, size: int) -> Any:
     recueil = str(Path(python).with_name("recueil"))
     runs = state.plan.runs
     argv = [recueil, "--home", str(home), "search", "parentalité école"]
+    ix.compile_package()
     return {
         "recueil": state.stage(f"`recueil search` ({size})", ix.command, argv, runs),
         "pass": state.stage("`python -c pass`", ix.command, [python, "-c", "pass"], runs),

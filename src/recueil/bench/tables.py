@@ -147,17 +147,20 @@ def queries(state: Run, found: dict[int, Any]) -> None:
         for kind in KINDS:
             api, kept, tantivy = value["api"][kind], value["open"][kind], value["tantivy"][kind]
             whoosh = value["whoosh"][kind] if "whoosh" in value else None
+            page = _pair(value["page"][kind]) if "page" in value else "–"
             p50 = percentile(api, 0.5)
-            rows.append([f"{size:,}", kind, _pair(api), _pair(kept),
+            rows.append([f"{size:,}", kind, _pair(api), _pair(kept), page,
                          _pair(whoosh) if whoosh else "–", _pair(tantivy),
                          ratio(p50, percentile(whoosh, 0.5)) if whoosh else "–",
                          ratio(p50, percentile(tantivy, 0.5))])  # fmt: skip
-    headers = ["documents", "query", "search API p50 / p95 ms", "searcher kept open",
-               "bare Whoosh", "bare tantivy", "API / Whoosh p50", "API / tantivy p50"]  # fmt: skip
+    headers = ["documents", "query", "search API p50 / p95 ms", "live searcher kept open",
+               "as the results page", "bare Whoosh", "bare tantivy", "API / Whoosh p50", "API / tantivy p50"]  # fmt: skip
     notes = [
         "Search API: `run_search` as the CLI calls it (opens the index each time, passages "
-        "for term/phrase/filtered, facet counts for faceted), on tantivy. Kept open: one "
-        "`IndexSearcher` for all queries. Bare engines: searcher kept open, top 10 titles, "
+        "for term/phrase/filtered, facet counts for faceted), on tantivy. Kept open: the same "
+        "calls on one `LiveSearcher` (as `recueil serve` keeps it). As the results page: "
+        "10 hits with passages, facet counts and suggestions for every query, on the live "
+        "searcher. Bare engines: searcher kept open, top 10 titles, "
         "no passages; filtered = one theme and one year; faceted = counts of themes, cités, "
         "types, years."
     ]
@@ -173,7 +176,11 @@ def commands(state: Run, found: dict[int, Any]) -> None:
                            ("pass", "`python -c pass`")):  # fmt: skip
             rows.append([f"{size:,}", label, value[key]["median_s"], value[key]["best_s"],
                          ratio(value[key]["median_s"], base)])  # fmt: skip
-    _emit(state, "One search command, wall s", [],
+    notes = [
+        "recueil's modules byte-compiled beforehand (`compileall`), as an installed "
+        "package runs, even where the environment forbids writing bytecode."
+    ]
+    _emit(state, "One search command, wall s", notes,
           table(["documents", "command", "median s", "best s", "vs `python -c pass`"], rows))  # fmt: skip
 
 
@@ -203,8 +210,8 @@ def _target_rows(state: Run, size: int, value: dict[str, Any]) -> list[list[Any]
     peak = _peak(state, f"index rebuild ({size})")
     rows.append([size, "peak RSS of the tantivy rebuild, MB", fmt(peak), "≤ 600", peak <= 600])
     api = percentile(_all(found["api"]), 0.95)
-    kept = percentile(_all(found["open"]), 0.95)
-    rows.append([size, "search API p95 ms, tantivy (per call / kept open)",
+    kept = percentile(_all(found.get("page") or found["open"]), 0.95)
+    rows.append([size, "search API p95 ms, tantivy (per call / live, passages + facets)",
                  f"{fmt(api)} / {fmt(kept)}", "≤ 10", kept <= 10])  # fmt: skip
     one = value["commands"]
     command, bare_one = one["recueil"]["median_s"], one["tantivy"]["median_s"]

@@ -49,6 +49,19 @@ class EngineWriter(Protocol):
 
 
 class EngineSearcher(Protocol):
+    """A view of one generation at one commit. ``thread_safe``: whether several threads
+    may use it at once (else its users take turns)."""
+
+    thread_safe: bool
+
+    def is_current(self) -> bool:
+        """Whether it sees the generation's last commit (cheap: a file's stamp)."""
+        ...
+
+    def refreshed(self) -> EngineSearcher:
+        """A searcher of the generation's last commit (this one when nothing changed)."""
+        ...
+
     def terms(self, field: str, prefix: str) -> Iterator[str]: ...
     def doc_frequency(self, field: str, term: str) -> int: ...
     def document_count(self) -> int: ...

@@ -50,6 +50,11 @@ def _pointer(root: Path) -> str | None:
         return None
 
 
+def live_name(root: Path) -> str | None:
+    """The name of the live generation as the pointer says (one small read, no check)."""
+    return _pointer(root)
+
+
 def current_generation(root: Path) -> Path | None:
     name = _pointer(root)
     if name is None:

@@ -7,7 +7,6 @@ module turns them into its own schema (``whoosh_engine.schema``,
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from recueil.index import french
@@ -42,6 +41,8 @@ def day_number(year: int, month: int, day: int) -> int:
 
 def stamp_digest(stamp: str) -> int:
     """A record's stamp as a 63-bit number (engines keep it as a fast integer)."""
+    import hashlib  # loads OpenSSL: only paid by writers, not by every search command
+
     return int.from_bytes(hashlib.blake2b(stamp.encode(), digest_size=8).digest()) >> 1
 
 

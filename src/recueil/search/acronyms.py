@@ -31,8 +31,33 @@ def _theme_data(settings: Settings) -> Any:
         raise ThemeDataError(f"cannot read the theme data {path or ''}: {exc}".strip()) from exc
 
 
+# Theme data file (path and stamp) -> its acronyms: a long-running process (the web
+# site) reads the file again only when it changes.
+_READ: dict[tuple[object, ...], dict[str, str]] = {}
+
+
+def _stamp(settings: Settings) -> tuple[object, ...]:
+    path = settings.theme_file
+    if path is None:
+        return ("package",)
+    try:
+        found = path.stat()
+    except OSError:
+        return (str(path), None)  # read (and reported) each time
+    return (str(path), found.st_mtime_ns, found.st_size)
+
+
 def load_acronyms(settings: Settings) -> dict[str, str]:
     """Acronym -> expansion, merged over every theme of the theme data."""
+    key = _stamp(settings)
+    if key not in _READ or key[-1] is None:
+        if len(_READ) > 16:
+            _READ.clear()
+        _READ[key] = _read_acronyms(settings)
+    return dict(_READ[key])
+
+
+def _read_acronyms(settings: Settings) -> dict[str, str]:
     data = _theme_data(settings)
     themes = data.get("themes") if isinstance(data, dict) else None
     found: dict[str, str] = {}

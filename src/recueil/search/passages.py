@@ -5,11 +5,12 @@ document. A passage is up to two fragments of the text around the matched
 words, whitespace collapsed; ``marks`` are the (start, end) of the matched
 words inside it, elided article included ("l'orchestre").
 
-The text is not analysed whole: a regular expression (C speed) finds the
-words whose first two folded letters can start a searched term, only those
-are analysed, and only in a bounded window after the first match
-(``WINDOW``), up to ``MAX_MATCHES`` matched words. A 300-page text costs one
-regex scan at most, not one analysis per word.
+The text is not analysed whole: a regular expression (C speed, skipping on
+its first character set) finds the words whose first two folded letters can
+start a searched term, only those are analysed, and only in a bounded window
+after the first match (``WINDOW``), up to ``MAX_MATCHES`` matched words. The
+first match is looked for in the first ``MATCH_SCAN`` characters: the work
+per hit is bounded whatever the length of the text.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ FRAGMENTS = 2
 # Matched words looked for before choosing fragments: enough for two good
 # ones, and a long document is not analysed to its end for a frequent word.
 MAX_MATCHES = 12
+HEAD = 3  # letters of a word compared before it is analysed (when the terms are long enough)
 WINDOW = 20_000  # characters after the first match where more matches are looked for
 MAX_SCAN = 200_000  # characters scanned word by word when no candidate regex applies
+# Characters searched for a first match (about 130 pages): a hit whose text matches
+# only further on (or only in its title) shows its opening.
+MATCH_SCAN = 400_000
 BETWEEN = " … "
 _OPEN, _CLOSE = "\x02", "\x03"
 _SPACES = re.compile(r"\s+")
@@ -77,16 +82,21 @@ class Highlighter:
             self.prefixes.append(plan.prefix)
 
     def heads(self) -> frozenset[str] | None:
-        """First two letters every matching term starts with (``None``: any word may match).
+        """The first letters (two, or three when every term is long enough) that every
+        matching term starts with (``None``: any word may match).
 
-        Stemming only shortens or alters the end of a folded word, so a word
-        whose folded start is not among these cannot match: it is not stemmed.
+        Stemming only shortens or alters the end of a folded word (its last
+        letter at most, besides the suffixes it cuts: checked over the package's
+        French word list), so a word whose folded start is not among these cannot
+        match: it is not stemmed.
         """
-        starts = [*self.terms, *self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
-                  *(french.fold(code) for code in self.codes)]  # fmt: skip
-        if any(len(start) < 2 for start in starts):
+        exact = [*self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
+                 *(french.fold(code) for code in self.codes)]  # fmt: skip
+        if any(len(start) < 2 for start in [*self.terms, *exact]):
             return None
-        return frozenset(start[:2] for start in starts)
+        long = all(len(t) > HEAD for t in self.terms) and all(len(s) >= HEAD for s in exact)
+        size = HEAD if long else 2
+        return frozenset(start[:size] for start in [*self.terms, *exact])
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns or self.prefixes or self.codes)
@@ -135,16 +145,16 @@ def _word_end(text: str, pos: int, floor: int) -> int:
 
 
 @lru_cache(maxsize=100_000)
-def _head(word: str) -> str:
-    """The first two folded letters of a word, after an elided article."""
-    start = word[:3]
+def _head(word: str, size: int = 2) -> str:
+    """The first ``size`` folded letters of a word, after an elided article."""
+    start = word[: size + 1]
     if start.isascii() and start.isalnum():
-        return start[:2].lower()
+        return start[:size].lower()
     for index, char in enumerate(word[:8]):
         if char in french.APOSTROPHES:
             word = word[index + 1 :]
             break
-    return french.fold(word[:3])[:2]
+    return french.fold(word[: 2 * size + 2])[:size]
 
 
 @lru_cache(maxsize=1)
@@ -167,18 +177,38 @@ def letter_variants(letter: str) -> list[str]:
     return found or [letter]
 
 
+def _tail(head: str, at: int) -> str:
+    """A regex for the characters that fold to ``head[at:]`` (one letter each, or a
+    ligature for two: œ, æ, ß; one that overruns the head's end counts too)."""
+    if at >= len(head):
+        return ""
+    variants = _variants()
+    options = [f"[{re.escape(variants.get(head[at], head[at]))}]{_tail(head, at + 1)}"]
+    wanted = head[at : at + 2]
+    ligatures = "".join(chars for folded, chars in variants.items()
+                        if len(folded) > 1 and folded[: len(wanted)] == wanted)  # fmt: skip
+    if ligatures:
+        options.append(f"[{re.escape(ligatures)}]{_tail(head, at + 2)}")
+    return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
+
+
 @lru_cache(maxsize=256)
 def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
-    """Word starts (after an elided article) whose first two folded letters are in ``heads``."""
+    """Word starts whose first folded letters may be in ``heads`` (a superset: ``_head``
+    decides). The pattern starts with one character set and no ``\\b``, so that the
+    regex engine skips ahead on it instead of trying every position; an elided article
+    needs no branch of its own: the word after its apostrophe starts a word too."""
     variants = _variants()
-    alternatives = []
+    firsts, rests = "", []
     for head in sorted(heads):
-        pair = "".join(f"[{re.escape(variants.get(c, c))}]" for c in head)
-        whole = variants.get(head, "")  # œ -> oe, æ -> ae, ß -> ss
-        alternatives.append(f"{pair}|[{re.escape(whole)}]" if whole else pair)
-    forms = {form for e in french.ELISIONS for form in (e, e.upper(), e.capitalize())}
-    elided = "|".join(sorted(forms, key=len, reverse=True))
-    return re.compile(rf"\b(?:(?:{elided})[{french.APOSTROPHES}])?(?:{'|'.join(alternatives)})")
+        firsts += variants.get(head[0], head[0])
+        rests.append(_tail(head, 1))
+        ligatures = "".join(c for f, c in variants.items() if len(f) > 1 and f[0] == head[0])
+        if ligatures:  # œuvre: the ligature stands for the first two letters
+            firsts += ligatures
+            rests.append(f"(?<=[{re.escape(ligatures)}]){_tail(head, 2)}")
+    first_set = re.escape("".join(sorted(set(firsts))))
+    return re.compile(rf"[{first_set}](?<![^\W_].)(?:{'|'.join(dict.fromkeys(rests))})")
 
 
 def _token_at(text: str, pos: int) -> re.Match[str] | None:
@@ -194,20 +224,21 @@ def _token_at(text: str, pos: int) -> re.Match[str] | None:
 
 
 def _words(text: str, heads: frozenset[str] | None) -> Iterator[re.Match[str]]:
-    """The words of ``text`` that may match, in order; a bounded window after the first."""
+    """The words of ``text`` that may match, in order: searched for in the first
+    ``MATCH_SCAN`` characters, then in a bounded window after the first."""
     if heads is None:
         yield from french.WORD_RE.finditer(text, 0, MAX_SCAN)
         return
-    last, end = -1, len(text)
-    for candidate in _candidates(heads).finditer(text):
+    last, end = -1, min(len(text), MATCH_SCAN)
+    for candidate in _candidates(heads).finditer(text, 0, min(len(text), MATCH_SCAN + WINDOW)):
         if candidate.start() >= end:
             return
         word = _token_at(text, candidate.start())
         if word is None or word.start() <= last:
             continue
+        if last < 0:
+            end = min(len(text), word.start() + WINDOW)
         last = word.start()
-        if end == len(text):
-            end = min(end, word.start() + WINDOW)
         yield word
 
 
@@ -216,9 +247,10 @@ def matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
     found: list[french.Token] = []
     normalise, matches, heads = french.normalise_word, highlighter.matches, highlighter.heads()
     codes = highlighter.codes
+    size = len(next(iter(heads))) if heads else 2
     for match in _words(text, heads):
         word = match.group()
-        if heads is not None and _head(word) not in heads:
+        if heads is not None and _head(word, size) not in heads:
             continue
         end = match.end()
         if codes:

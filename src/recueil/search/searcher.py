@@ -28,6 +28,7 @@ from recueil.search.types import SORTS, Filters, Hit, SearchRequest, SearchResul
 SIMILAR_TERMS = 25
 SUGGEST_DISTANCE = 2
 MAX_YEAR = 9999
+MAX_SUGGESTIONS = 10_000  # words whose suggestion a searcher keeps
 
 
 def _hit(fields: dict[str, Any], rank: int, score: float | None) -> Hit:
@@ -73,13 +74,30 @@ def _counts(items: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
 
 
 class IndexSearcher:
-    """An open view of the live index; use as a context manager."""
+    """A view of one generation of the index at one commit; use as a context manager.
 
-    def __init__(self, settings: Settings) -> None:
-        def open_engine(generation: Path, engine: Engine) -> tuple[Path, str, EngineSearcher]:
-            return generation, engine.name, engine.searcher(generation)
+    What it works out from the index alone (the spelling suggestions) is kept for
+    as long as it is open: a searcher kept across requests (``live.py``) answers a
+    repeated unknown word at once, and a new commit means a new ``IndexSearcher``.
+    """
 
-        self.generation, self.engine, self._searcher = generations.read_live(settings, open_engine)
+    def __init__(self, generation: Path, engine: str, searcher: EngineSearcher) -> None:
+        self.generation, self.engine, self._searcher = generation, engine, searcher
+        self._suggestions: dict[str, str | None] = {}
+
+    @property
+    def thread_safe(self) -> bool:
+        return self._searcher.thread_safe
+
+    def is_current(self) -> bool:
+        return self._searcher.is_current()
+
+    def refreshed(self) -> IndexSearcher:
+        """A searcher of the generation's last commit (this one when nothing changed)."""
+        fresh = self._searcher.refreshed()
+        return (
+            self if fresh is self._searcher else IndexSearcher(self.generation, self.engine, fresh)
+        )
 
     def __enter__(self) -> IndexSearcher:
         return self
@@ -134,6 +152,13 @@ class IndexSearcher:
 
     def suggest(self, word: str) -> str | None:
         """A close word of the collection for a word it lacks (closest, then most frequent)."""
+        if word not in self._suggestions:
+            if len(self._suggestions) >= MAX_SUGGESTIONS:
+                self._suggestions.clear()
+            self._suggestions[word] = self._suggest(word)
+        return self._suggestions[word]
+
+    def _suggest(self, word: str) -> str | None:
         lowered = french.spelling_word(word)
         if not lowered or not lowered.isalpha():
             return None
@@ -191,4 +216,8 @@ class IndexSearcher:
 
 def open_searcher(settings: Settings) -> IndexSearcher:
     """Open the live index for searching (a context manager)."""
-    return IndexSearcher(settings)
+
+    def open_engine(generation: Path, engine: Engine) -> IndexSearcher:
+        return IndexSearcher(generation, engine.name, engine.searcher(generation))
+
+    return generations.read_live(settings, open_engine)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from recueil import querylang as q
 from recueil.config import Settings
@@ -18,6 +18,9 @@ from recueil.index import generations
 from recueil.search.acronyms import expand_acronyms, load_acronyms
 from recueil.search.searcher import IndexSearcher, open_searcher
 from recueil.search.types import Filters, Hit, SearchRequest, SearchResult
+
+if TYPE_CHECKING:
+    from recueil.search.live import LiveSearcher
 
 T = TypeVar("T")
 
@@ -54,8 +57,13 @@ def run_search(
     facets: bool = True,
     passages: bool = True,
     suggest: bool = True,
+    searcher: IndexSearcher | LiveSearcher | None = None,
 ) -> SearchOutcome:
-    """Search the index; an empty query lists every document that passes the filters."""
+    """Search the index; an empty query lists every document that passes the filters.
+
+    ``searcher``: by default the live index is opened for this call (a command);
+    a long-running process passes a ``LiveSearcher`` (opened once, following the
+    live index) or a searcher it holds open."""
     filters = filters or Filters()
     node = prepare(query, settings)
     if node is None and query.strip():
@@ -80,12 +88,20 @@ def run_search(
                     outcome.suggestion, outcome.suggestion_total = corrected, total
         return outcome
 
-    return searching(settings, answer)
+    return searching(settings, answer, searcher)
 
 
-def searching(settings: Settings, work: Callable[[IndexSearcher], T]) -> T:
+def searching(
+    settings: Settings,
+    work: Callable[[IndexSearcher], T],
+    source: IndexSearcher | LiveSearcher | None = None,
+) -> T:
     """``work`` on a searcher of the live index, once more on the new live index when a
     rebuild swapped it meanwhile; an engine failing to read its files is E305."""
+    if isinstance(source, IndexSearcher):
+        return work(source)
+    if source is not None:
+        return source.run(work)
     for attempt in (1, 2):
         with open_searcher(settings) as searcher:
             try:
@@ -119,9 +135,14 @@ def did_you_mean(
     return corrected if changed else None
 
 
-def similar(settings: Settings, doc_id: int, limit: int = 10) -> list[Hit]:
+def similar(
+    settings: Settings,
+    doc_id: int,
+    limit: int = 10,
+    searcher: IndexSearcher | LiveSearcher | None = None,
+) -> list[Hit]:
     """The documents most like one document of the index."""
-    return searching(settings, lambda searcher: searcher.similar(doc_id, limit))
+    return searching(settings, lambda open_: open_.similar(doc_id, limit), searcher)
 
 
 __all__ = [

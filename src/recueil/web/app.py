@@ -101,13 +101,15 @@ def create_app(settings: Settings, *, token: str | None = None) -> ASGIApp:
     page gets the security headers and its log line.
     """
     from recueil.search.acronyms import load_acronyms
+    from recueil.search.live import LiveSearcher
 
     catalogue = open_catalogue(settings, migrate=False)
-    site = Site(settings, catalogue, load_acronyms(settings))
+    site = Site(settings, catalogue, load_acronyms(settings), LiveSearcher(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        site.searcher.close()
         catalogue.close()
 
     handlers: dict[Any, Any] = {Exception: error_page, HTTPException: error_page}

@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
+from recueil.search.live import LiveSearcher
 from recueil.web import french
 from recueil.web.highlight import highlight_words, marked
 
@@ -59,11 +60,13 @@ def not_found(message: str = "Cette page n'existe pas.", code: str = "") -> WebE
 
 @dataclass
 class Site:
-    """State kept across requests: settings, the open catalogue, acronyms, theme labels."""
+    """State kept across requests: settings, the open catalogue, the live index kept open
+    (``searcher``, passed to every search call), acronyms, theme labels."""
 
     settings: Settings
     catalogue: Catalogue
     acronyms: dict[str, str]
+    searcher: LiveSearcher
     _themes: list[tuple[str, str]] = field(default_factory=list)
     _themes_at: float = -THEMES_TTL
     _lock: threading.Lock = field(default_factory=threading.Lock)

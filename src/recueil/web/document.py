@@ -77,7 +77,7 @@ def _themes(site: Site, document: Document) -> list[dict[str, Any]]:
 
 def _similar(site: Site, doc_id: int) -> list[dict[str, Any]]:
     try:
-        hits = similar(site.settings, doc_id, SIMILAR)
+        hits = similar(site.settings, doc_id, SIMILAR, searcher=site.searcher)
     except RecueilError:  # not in the index yet, or the index is being replaced
         return []
     return [hit.as_row() for hit in hits]

@@ -18,12 +18,15 @@ class HomeView(View):
     api_fields = ("total", "themes", "latest")
 
     def data(self, request: Request) -> dict[str, Any]:
-        settings = self.site.settings
+        settings, live = self.site.settings, self.site.searcher
         # An empty query lists every document: its facets count documents per theme.
-        overview = run_search(settings, "", limit=1, facets=True, passages=False, suggest=False)
-        latest = run_search(
-            settings, "", sort="date", limit=LATEST, facets=False, passages=False, suggest=False
+        overview = run_search(
+            settings, "", limit=1, facets=True, passages=False, suggest=False, searcher=live
         )
+        latest = run_search(
+            settings, "", sort="date", limit=LATEST, facets=False, passages=False,
+            suggest=False, searcher=live,
+        )  # fmt: skip
         counts = dict(overview.result.facets.get("themes", []))
         themes = [
             {

@@ -25,7 +25,7 @@ def searched(site: Site, params: SearchParams) -> SearchOutcome:
     try:
         return run_search(
             site.settings, params.q, filters=params.filters, sort=params.sort,
-            page=params.page, limit=PER_PAGE, facets=True, passages=True,
+            page=params.page, limit=PER_PAGE, facets=True, passages=True, searcher=site.searcher,
         )  # fmt: skip
     except QueryError as exc:
         said = french.query_error(exc.message)

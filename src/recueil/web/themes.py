@@ -30,7 +30,7 @@ def counts_by_theme(site: Site) -> list[dict[str, Any]]:
     for code, label in site.themes():
         outcome = run_search(
             site.settings, "", filters=Filters(themes=(code,)), limit=1,
-            facets=True, passages=False, suggest=False,
+            facets=True, passages=False, suggest=False, searcher=site.searcher,
         )  # fmt: skip
         years = {
             int(year): count

@@ -33,9 +33,13 @@ UPDATE_HEAP = 50_000_000
 RETRY_DELAY = 0.2
 
 
-def _open(folder: Path) -> tantivy.Index:
+def _open(folder: Path, reload: str = "OnCommit") -> tantivy.Index:
+    """The index of a generation; a searcher's reader (``reload="Manual"``) reloads
+    when asked, with no thread watching ``meta.json``."""
     try:
         index = tantivy.Index.open(str(_readable_view(folder)))
+        if reload != "OnCommit":
+            index.config_reader(reload, 0)
     except (ValueError, OSError) as exc:
         raise IndexDamagedError(f"the search index in {folder} cannot be opened: {exc}") from exc
     index.register_tokenizer(TOKENIZER, analyzer())
@@ -142,7 +146,7 @@ class TantivyEngine:
         return _writer(folder, wait, UPDATE_HEAP, 1)
 
     def searcher(self, folder: Path) -> TantivySearcher:
-        return TantivySearcher(_open(folder))
+        return TantivySearcher(_open(folder, "Manual"), folder, lambda: _readable_view(folder))
 
     def stamps(self, folder: Path) -> dict[int, int]:
         searcher = _open(folder).searcher()

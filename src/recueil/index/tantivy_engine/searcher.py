@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import tantivy
@@ -21,11 +23,39 @@ _SORTS = {
 }
 
 
+def commit_stamp(folder: Path) -> tuple[int, int, int] | None:
+    """What changes when a commit replaces ``meta.json`` (tantivy renames a new one in)."""
+    try:
+        found = os.stat(folder / "meta.json")
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
 class TantivySearcher:
-    def __init__(self, index: tantivy.Index) -> None:
+    """tantivy's searcher of one commit. tantivy's objects may be shared by threads (the
+    Rust side is thread-safe; a search releases the GIL)."""
+
+    thread_safe = True
+
+    def __init__(
+        self, index: tantivy.Index, folder: Path, refresh_view: Callable[[], object]
+    ) -> None:
+        self._folder, self._refresh_view = folder, refresh_view
+        self._stamp = commit_stamp(folder)  # before the searcher: never newer than it
         self._index = index  # kept alive as long as its searcher
         self._schema = index.schema
         self._searcher = index.searcher()
+
+    def is_current(self) -> bool:
+        return commit_stamp(self._folder) == self._stamp
+
+    def refreshed(self) -> TantivySearcher:
+        if self.is_current():
+            return self
+        self._refresh_view()  # a read-only home: links to the new segment files
+        self._index.reload()
+        return TantivySearcher(self._index, self._folder, self._refresh_view)
 
     def close(self) -> None:
         pass  # tantivy releases its files when the objects go

@@ -21,13 +21,25 @@ def _facet(name: str) -> Any:
 
 
 class WhooshSearcher:
-    def __init__(self, ix: Any) -> None:
+    """Whoosh's searcher of one commit. Whoosh does not say its searchers may be used by
+    several threads at once (they read files through shared handles): they take turns."""
+
+    thread_safe = False
+
+    def __init__(self, ix: Any, searcher: Any = None) -> None:
         self._ix = ix
-        self._searcher = ix.searcher()
+        self._searcher = searcher if searcher is not None else ix.searcher()
+
+    def is_current(self) -> bool:
+        return bool(self._searcher.up_to_date())
+
+    def refreshed(self) -> WhooshSearcher:
+        # Whoosh reopens only the segments that changed.
+        fresh = self._searcher.refresh()
+        return self if fresh is self._searcher else WhooshSearcher(self._ix, fresh)
 
     def close(self) -> None:
         self._searcher.close()
-        self._ix.close()
 
     def terms(self, field: str, prefix: str) -> Iterator[str]:
         for text in self._searcher.reader().expand_prefix(field, prefix):

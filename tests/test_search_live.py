@@ -1,0 +1,119 @@
+"""The live searcher kept open across calls (the web site's): it follows what other
+processes do to the index (`index sync`, `index rebuild`) and may be shared by threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+from processes import run
+from recueil.catalogue.db import open_catalogue
+from recueil.catalogue.models import Document, Page, ThemeTag
+from recueil.config import Settings
+from recueil.search.live import LiveSearcher
+from recueil.search.service import SearchOutcome, run_search
+from search_corpus import ENGINES
+from test_web import base_home, engine_copy  # noqa: F401  (base_home is a fixture)
+
+QUERIES = ["parents", "famille", "petite enfance", "PRE", "periscolère", "numérique", "dcrochage"]
+
+
+@pytest.fixture(params=ENGINES)
+def home(request: pytest.FixtureRequest, base_home: Path, tmp_path: Path) -> Settings:  # noqa: F811
+    return engine_copy(base_home, tmp_path, request.param)
+
+
+def add_document(settings: Settings, title: str, text: str) -> None:
+    catalogue = open_catalogue(settings)
+    try:
+        with catalogue.transaction() as session:
+            document = Document(
+                source=f"ajout/{title}.txt", filename=f"{title}.txt", kind="web",
+                doc_type="page-web", title=title, date=dt.date(2024, 3, 5), year=2024,
+                cite_educative="Roubaix", page_count=1,
+            )  # fmt: skip
+            document.pages = [Page(number=1, text=text)]
+            document.tags = [ThemeTag(theme_code="parentalite", source="rules", score=0.7)]
+            session.add(document)
+    finally:
+        catalogue.close()
+
+
+def recueil(settings: Settings, *args: str) -> None:
+    done = run(["--home", str(settings.home)], "-q", *args)
+    assert done.returncode == 0, done.stderr
+
+
+def shown(outcome: SearchOutcome) -> tuple[object, ...]:
+    result = outcome.result
+    hits = [(h.id, h.score, h.passage, h.marks, h.page) for h in result.hits]
+    return result.total, hits, result.facets, outcome.suggestion, outcome.suggestion_total
+
+
+def test_kept_open_then_refreshed_when_another_process_syncs(home: Settings) -> None:
+    live = LiveSearcher(home)
+    with live.searcher() as first:
+        pass
+    with live.searcher() as again:
+        assert again is first  # nothing changed: the same open searcher
+    for query in QUERIES:  # the same answers as a search that opens the index itself
+        assert shown(run_search(home, query, searcher=live)) == shown(run_search(home, query))
+    assert run_search(home, "zythologie", searcher=live).result.total == 0
+    add_document(home, "Atelier de zythologie", "Un atelier de zythologie pour les familles.")
+    recueil(home, "index", "sync")
+    found = run_search(home, "zythologie", searcher=live)
+    assert [hit.title for hit in found.result.hits] == ["Atelier de zythologie"]
+    assert found.result.hits[0].passage == "Un atelier de zythologie pour les familles."
+    with live.searcher() as after:
+        # The same generation, refreshed to the new commit (not opened again).
+        assert after.generation == first.generation and after is not first
+    live.close()
+
+
+def test_follows_a_rebuild_in_another_process_even_to_another_engine(home: Settings) -> None:
+    live = LiveSearcher(home)
+    before = shown(run_search(home, "parents", searcher=live))
+    with live.searcher() as old:
+        other = "tantivy" if old.engine == "whoosh" else "whoosh"
+    recueil(home, "index", "rebuild", "--engine", other)
+    assert shown(run_search(home, "parents", searcher=live))[0] == before[0]
+    with live.searcher() as new:
+        assert new.generation != old.generation and new.engine == other
+    assert not old.generation.exists()  # the rebuild removed it; nothing failed
+    live.close()
+
+
+def test_threads_share_it_while_other_processes_sync(home: Settings) -> None:
+    live = LiveSearcher(home)
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def searcher_thread(offset: int) -> None:
+        i = offset
+        while not stop.is_set() or i < offset + 2 * len(QUERIES):
+            query = QUERIES[i % len(QUERIES)]
+            try:
+                run_search(home, query, searcher=live)
+            except Exception as exc:  # any failure is the test's failure
+                failures.append(f"{query}: {exc!r}")
+            i += 1
+
+    threads = [threading.Thread(target=searcher_thread, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(2):
+            add_document(home, f"Fiche ajoutée {n}", f"Un goûter de quartier numéro {n}.")
+            recueil(home, "index", "sync")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not failures, failures[:3]
+    assert run_search(home, "goûter", searcher=live).result.total == 2
+    for query in QUERIES:  # as a search opening the index itself answers now
+        assert shown(run_search(home, query, searcher=live)) == shown(run_search(home, query))
+    live.close()
