@@ -1,7 +1,9 @@
 """Tagging speed: the Analyser against plain ``nlp.pipe`` with every component of the model.
 
 Both run in the same process on the same texts (the sample corpus, extracted
-without storing anything, repeated to reach --words). Prints words per second.
+without storing anything, repeated to reach --words). Prints words per second,
+and the Analyser with the learned model (as ingest runs it) against the
+rules alone, alternated twice, with CPU seconds.
 
     .venv/bin/python scripts/bench_tagging.py [--words 200000] [corpus/]
 """
@@ -83,31 +85,34 @@ def main() -> None:
             words,
             lambda: list(full.pipe(f"{t}\n\n{x}" for t, x in items)),
         )
-        measure(
-            "Analyser (themes, dates, cité, type, entities)",
-            words,
-            lambda: list(analyser.analyse(inputs)),
-        )
-        measure(
-            "Analyser without entities (no NER)", words, lambda: list(themes_only.analyse(inputs))
-        )
-        try:
-            from recueil.tagging.classifier import load_model
-        except ImportError:  # a checkout from before the learned model
-            return
-        model = load_model()
-        measure(
-            "learned model alone (plain Python)",
-            words,
-            lambda: [model.predict(f"{t}\n\n{x}") for t, x in items],
-        )
-
-        def analyser_and_model() -> None:
-            for item, analysis in zip(items, analyser.analyse(inputs), strict=True):
-                model.predict(f"{item[0]}\n\n{item[1]}")
-                _ = analysis
-
-        measure("Analyser + learned model", words, analyser_and_model)
+        rules_only = Analyser(settings, model=False)
+        rules_only_no_ner = Analyser(settings, entities=False, model=False)
+        runs = {
+            "Analyser, rules only (entities)": rules_only,
+            "Analyser, rules + learned model (entities)": analyser,
+            "Analyser, rules only, no NER": rules_only_no_ner,
+            "Analyser, rules + learned model, no NER": themes_only,
+        }
+        figures: dict[str, list[float]] = {label: [] for label in runs}
+        cpu: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(2):  # alternated, so that the machine's load moves both alike
+            for label, run in runs.items():
+                c0 = time.process_time()
+                figures[label].append(measure(label, words, lambda r=run: list(r.analyse(inputs))))
+                cpu[label].append(time.process_time() - c0)
+        for label in runs:
+            print(
+                f"{label:<46} best {max(figures[label]):9.0f} words/s, cpu {min(cpu[label]):.2f} s"
+            )
+        for off, on in (
+            ("Analyser, rules only (entities)", "Analyser, rules + learned model (entities)"),
+            ("Analyser, rules only, no NER", "Analyser, rules + learned model, no NER"),
+        ):
+            print(
+                f"with model / without, {on.split(',')[-1].strip()}: "
+                f"wall x{max(figures[on]) / max(figures[off]):.2f}, "
+                f"cpu x{min(cpu[off]) / min(cpu[on]):.2f}"
+            )
 
 
 if __name__ == "__main__":

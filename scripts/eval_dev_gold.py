@@ -34,7 +34,7 @@ def full_text(doc: DevDoc) -> str:
 def rule_scores(docs: Sequence[DevDoc], home: Path) -> list[dict[str, float]]:
     from recueil.tagging.analyse import Analyser, AnalysisInput
 
-    analyser = Analyser(resolve_settings(home=home), entities=False)
+    analyser = Analyser(resolve_settings(home=home), entities=False, model=False)
     items = [AnalysisInput(d.title, d.text or "") for d in docs]
     return [{c: s.score for c, s in a.scores.items()} for a in analyser.analyse(items)]
 

@@ -184,6 +184,10 @@ def test_upgrade_from_0001_moves_scores_into_columns(settings, run_cli) -> None:
             assert tags["numerique"].score == 0.2
             assert tags["numerique"].evidence == {"terms": {"tablette": 1}}
             assert not tags["sante"].active and tags["sante"].evidence is None
+            # 0003: the rules' score is each tag's rules_score; the model's is unknown yet.
+            assert tags["parentalite"].rules_score == 0.8 and tags["numerique"].rules_score == 0.2
+            assert tags["sante"].rules_score is None
+            assert all(t.model_score is None for t in tags.values())
             second = session.get(Document, 2)
             assert second is not None and second.tagger_version is None
             assert not second.doc_type_by_rules and second.doc_type == "notice"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recueil.errors import GoldFileError, ThemeDataError
+from recueil.errors import GoldFileError, ThemeModelError
 from recueil.tagging.classifier import (
     Example,
     examples_from_labels,
@@ -98,11 +98,11 @@ def test_training_without_examples_or_with_one_class_says_so() -> None:
 def test_a_broken_model_file_is_a_coded_error(tmp_path: Path) -> None:
     bad = tmp_path / "model.json.gz"
     bad.write_bytes(b"not gzip")
-    with pytest.raises(ThemeDataError) as caught:
+    with pytest.raises(ThemeModelError) as caught:
         load_model(bad)
-    assert caught.value.code == "E200"
+    assert caught.value.code == "E205"
     bad.write_bytes(gzip.compress(json.dumps({"format": 99}).encode()))
-    with pytest.raises(ThemeDataError, match="not a recueil theme model"):
+    with pytest.raises(ThemeModelError, match="not a recueil theme model"):
         load_model(bad)
 
 
@@ -190,3 +190,40 @@ def test_review_queue_puts_disagreements_and_near_misses_first() -> None:
     assert [(i.document, i.reason) for i in queue] == [("c", "disagree"), ("b", "disagree")]
     assert queue[0].uncertainty > queue[1].uncertainty
     assert review_queue(docs, limit=1)[0].document == "c"
+
+
+def test_extending_a_model_without_decisions_changes_no_prediction() -> None:
+    from recueil.tagging.learned import extend_model
+
+    base = train(tiny_examples(), CODES)
+    same = extend_model(base, [], CODES)
+    for text, _ in [*TINY, (PROBE, [])]:
+        before, after = base.predict(text), same.predict(text)
+        assert {t: s.score for t, s in before.items()} == {t: s.score for t, s in after.items()}
+    assert same.trained_on["manual_documents"] == 0
+
+
+def test_extending_a_model_moves_the_decided_theme_only() -> None:
+    from recueil.tagging.learned import extend_model
+
+    base = train(tiny_examples(), CODES)
+    text = TINY[2][0]  # mental health: sante, not numerique
+    assert base.vector(text)  # it shares words with the base model
+    before = base.predict(text)
+    added = extend_model(base, [manual_example(text, {"numerique": True})], CODES)
+    removed = extend_model(base, [manual_example(text, {"sante": False})], CODES)
+    assert added.predict(text)["numerique"].score > before["numerique"].score
+    assert added.predict(text)["sante"].score == before["sante"].score
+    assert removed.predict(text)["sante"].score < before["sante"].score
+    assert added.trained_on["manual_decisions"] == {"numerique": {"yes": 1, "no": 0}}
+    # A theme the base model does not know needs a yes and a no to be learnt.
+    codes = [*CODES, "culture-sport"]
+    yes, no = TINY[0][0], TINY[3][0]
+    one = extend_model(base, [manual_example(yes, {"culture-sport": True})], codes)
+    assert "culture-sport" not in one.themes
+    decisions = [
+        manual_example(yes, {"culture-sport": True}),
+        manual_example(no, {"culture-sport": False}),
+    ]
+    both = extend_model(base, decisions, codes)
+    assert both.predict(yes)["culture-sport"].score > 0.5 > both.predict(no)["culture-sport"].score

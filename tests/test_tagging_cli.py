@@ -80,7 +80,7 @@ def test_retag_tag_explain_and_manual_tags_survive(run_cli: Any, catalogue: Cata
 
     result = run_cli("retag", "--json")
     assert result.exit_code == 0, result.output
-    assert tags(catalogue, parents)["parentalite"] == ("rules", True)
+    assert tags(catalogue, parents)["parentalite"] == ("rules+model", True)
     with catalogue.session() as session:
         doc = session.get(Document, parents)
         assert doc is not None

@@ -74,20 +74,16 @@ _.http_error_301
 _.http_error_303
 _.http_error_307
 _.http_error_308
-# The learned theme model, the development gold set and the review queue: library
-# functions used by scripts/train_theme_model.py, scripts/eval_dev_gold.py,
-# scripts/dev_gold_fetch.py and tests/test_tagging_classifier.py until the
-# `recueil train`, `recueil eval` and `recueil review` commands call them.
-_.save_model
-_.load_model
+# The learned theme model and the development gold set: library functions used by
+# scripts/train_theme_model.py, scripts/eval_dev_gold.py, scripts/dev_gold_fetch.py and
+# tests/test_tagging_classifier.py (training from scratch needs the full corpus-dev texts;
+# `recueil train` extends the built-in model instead).
 _.train
 _.examples_from_labels
-_.manual_example
-_.review_queue
-_.read_dev_labels
-_.attach_texts
 _.text_digest
-_.theme_table
 _.side_by_side
+# TagSource members the tagger's decisions name by value (TagSource(decision.source)).
+_.RULES
+_.RULES_MODEL
 _.licence  # DevDoc field: the licence of each labelled text (corpus-dev/labels.jsonl)
 _.redistributable  # DevDoc field: whether the text ships in corpus-dev/texts/

@@ -69,7 +69,7 @@ COMMAND_MODULES = {
     "recueil.index.cli": ("index",),
     "recueil.search.cli": ("search", "similar"),
     "recueil.ingest.records_cli": ("harvest", "export"),
-    "recueil.tagging.cli": ("themes", "tag", "retag", "explain", "eval"),
+    "recueil.tagging.cli": ("themes", "tag", "retag", "explain", "eval", "train", "review"),
     "recueil.maintenance.cli": ("check", "backup", "restore"),
     "recueil.web.cli": ("serve",),
 }

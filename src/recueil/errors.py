@@ -212,6 +212,16 @@ class GoldFileError(RecueilError):
     hint = 'Each line of a gold file is a JSON object: {"path": "...", "themes": ["code", ...]} or {"id": 12, ...}.'
 
 
+class ThemeModelError(RecueilError):
+    """The learned theme model file is unreadable: damaged, truncated, or not a theme model."""
+
+    code = "E205"
+    hint = (
+        "Run `recueil train` to write the home's theme model again, or delete "
+        "<home>/theme_model.json.gz to use the built-in one."
+    )
+
+
 # --- index, search --------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from recueil.catalogue.models import Document, ThemeTag
 from recueil.catalogue.vocabulary import TagSource
 
+COMBINED_THRESHOLD = 0.5  # the combined score's (tagging.combine): the catalogue does not import it
+
 MAX_TERMS = 8
 
 
@@ -27,7 +29,11 @@ def explain_document(
         "id": document.id,
         "title": document.title,
         "themes": document.active_theme_codes,
-        "threshold": threshold,
+        # Tags written before the learned model hold the rules' score: their threshold.
+        "threshold": COMBINED_THRESHOLD
+        if "+model:" in (document.tagger_version or "")
+        else threshold,
+        "rules_threshold": threshold,
         "tagger_version": document.tagger_version,
         "tagged_at": document.tagged_at,
         "doc_type": document.doc_type,
@@ -37,7 +43,7 @@ def explain_document(
         "words": document.tagged_words,
     }
     order = {code: i for i, code in enumerate(labels)}
-    tags = sorted(document.tags, key=lambda t: (-_rules_score(t), order.get(t.theme_code, 99)))
+    tags = sorted(document.tags, key=lambda t: (-_tagger_score(t), order.get(t.theme_code, 99)))
     rows = []
     for tag in tags:
         evidence: dict[str, Any] = tag.evidence or {}
@@ -50,9 +56,12 @@ def explain_document(
             {
                 "theme": tag.theme_code,
                 "label": labels.get(tag.theme_code, tag.theme_code),
-                "score": _rules_score(tag),
+                "score": _tagger_score(tag),
+                "rules": tag.rules_score,
+                "model": tag.model_score,
                 "status": status,
                 "terms": ", ".join(f"{t}×{n}" for t, n in list(terms.items())[:MAX_TERMS]),
+                "model_words": ", ".join(evidence.get("model_words", [])),
                 "title_hits": evidence.get("title_hits", []),
                 "evidence": evidence,
             }
@@ -60,6 +69,6 @@ def explain_document(
     return summary, rows
 
 
-def _rules_score(tag: ThemeTag) -> float:
-    """The rules' score of the tag's theme; a manual tag they never scored has none."""
-    return tag.score if tag.evidence is not None else 0.0
+def _tagger_score(tag: ThemeTag) -> float:
+    """The tagger's score of the tag's theme; a manual tag it never scored has none."""
+    return tag.score if tag.evidence is not None or tag.rules_score is not None else 0.0

@@ -196,11 +196,16 @@ class Theme(Base):
 class ThemeTag(Base):
     """One theme on one document, with its provenance.
 
-    ``source`` is rules/model/manual. A manual removal is kept as an inactive
-    manual tag so that re-tagging never brings the theme back. ``score`` and
-    ``evidence`` are the rules' latest figures for the theme, kept up to date
-    under a manual decision too; a manual tag the rules never scored has no
-    evidence and the score of the decision (1 added, 0 removed).
+    ``source`` is rules, model, rules+model or manual (``TagSource``). A manual
+    removal is kept as an inactive manual tag so that re-tagging never brings
+    the theme back. ``score`` is the combined score (tagged at 0.5; the rules'
+    own score for tags written before the learned model),
+    ``rules_score`` and ``model_score`` each source's own score (None: that
+    source did not score it), ``evidence`` the rules' matched terms and the
+    model's heaviest words (``model_words``). All are the tagger's latest
+    figures, kept up to date under a manual decision too; a manual tag the
+    tagger never scored has no evidence and the score of the decision (1
+    added, 0 removed).
     """
 
     __tablename__ = "theme_tag"
@@ -212,7 +217,9 @@ class ThemeTag(Base):
     )
     theme_code: Mapped[str] = mapped_column(ForeignKey("theme.code"), index=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
-    source: Mapped[TagSource] = mapped_column(EnumText(TagSource, 10))
+    rules_score: Mapped[float | None] = mapped_column(Float)
+    model_score: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[TagSource] = mapped_column(EnumText(TagSource, 12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     tagger_version: Mapped[str | None] = mapped_column(String(80))  # incl. theme data digest

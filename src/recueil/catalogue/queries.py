@@ -116,6 +116,9 @@ def document_details(
                 "score": round(t.score, 3),
                 "source": t.source,
                 "active": t.active,
+                "rules": t.rules_score,
+                "model": t.model_score,
+                "model_words": (t.evidence or {}).get("model_words", []),
             }
             for t in tags
         ],

@@ -1,8 +1,9 @@
 """Every write of tagging results to the catalogue, as named operations.
 
-Theme tags from the rules carry their score, evidence, tagger version and
-run; a manual tag (added, or removed and kept inactive) is left as it is, so
-re-tagging never brings back a theme a documentalist removed. Fields the
+Theme tags from the tagger (rules and learned model combined) carry their
+source, combined score, each source's score, evidence, tagger version and
+run; a manual tag (added, or removed and kept inactive) keeps its decision,
+so re-tagging never brings back a theme a documentalist removed. Fields the
 format set (doc type, cité) are kept; what the rules set is recomputed.
 
 The catalogue does not know the tagger: an analysis is anything shaped like
@@ -25,9 +26,19 @@ from recueil.catalogue.vocabulary import TagSource
 _SYNCED_KEY = "recueil_themes_synced"
 
 
-class ScoreData(Protocol):
+class TagData(Protocol):
+    """One theme's decision by the tagger (``tagging.combine.ThemeDecision``)."""
+
     @property
     def score(self) -> float: ...
+    @property
+    def rules_score(self) -> float: ...
+    @property
+    def model_score(self) -> float | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
     @property
     def evidence(self) -> dict[str, Any]: ...
 
@@ -60,9 +71,7 @@ class AnalysisData(Protocol):
     """What the catalogue stores of one document's analysis."""
 
     @property
-    def scores(self) -> Mapping[str, ScoreData]: ...
-    @property
-    def themes(self) -> Sequence[str]: ...
+    def tags(self) -> Mapping[str, TagData]: ...
     @property
     def tagger_version(self) -> str: ...
     @property
@@ -186,26 +195,31 @@ def _apply_tags(
     document: Document, analysis: AnalysisData, run_id: int | None, only: Collection[str] | None
 ) -> None:
     tags = {t.theme_code: t for t in document.tags}
-    for code in sorted(set(analysis.scores) | set(tags)):
+    for code in sorted(set(analysis.tags) | set(tags)):
         if only is not None and code not in only:
             continue
         tag = tags.get(code)
-        score = analysis.scores.get(code)
-        if tag is not None and tag.source != TagSource.RULES:
-            if tag.source == TagSource.MANUAL:  # the decision stays; the rules' figures follow
-                tag.score = score.score if score else (1.0 if tag.active else 0.0)
-                tag.evidence = score.evidence if score else None
-            continue  # manual (or model) decisions are never overwritten
-        if score is None:
+        found = analysis.tags.get(code)
+        if tag is not None and tag.source == TagSource.MANUAL:
+            # The decision stays; the tagger's figures follow.
+            tag.score = found.score if found else (1.0 if tag.active else 0.0)
+            tag.rules_score = found.rules_score if found else None
+            tag.model_score = found.model_score if found else None
+            tag.evidence = found.evidence if found else None
+            continue
+        if found is None:
             if tag is not None:
                 document.tags.remove(tag)
             continue
         if tag is None:
-            tag = ThemeTag(theme_code=code, source=TagSource.RULES)
+            tag = ThemeTag(theme_code=code)
             document.tags.append(tag)
-        tag.score = score.score
-        tag.active = code in analysis.themes
-        tag.evidence = score.evidence
+        tag.source = TagSource(found.source)
+        tag.score = found.score
+        tag.rules_score = found.rules_score
+        tag.model_score = found.model_score
+        tag.active = found.active
+        tag.evidence = found.evidence
         tag.tagger_version = analysis.tagger_version
         tag.run_id = run_id
 
@@ -235,14 +249,14 @@ def planned_change(
     before = set(document.active_theme_codes)
     after = set()
     tags = {t.theme_code: t for t in document.tags}
-    for code in set(tags) | set(analysis.scores):
+    for code in set(tags) | set(analysis.tags):
         tag = tags.get(code)
         if (only is not None and code not in only) or (
-            tag is not None and tag.source != TagSource.RULES
+            tag is not None and tag.source == TagSource.MANUAL
         ):
             if tag is not None and tag.active:
                 after.add(code)
-        elif code in analysis.themes:
+        elif code in analysis.tags and analysis.tags[code].active:
             after.add(code)
     return TagChange(document.id, document.title, sorted(after - before), sorted(before - after))
 

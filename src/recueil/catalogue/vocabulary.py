@@ -39,8 +39,14 @@ class TextOrigin(enum.StrEnum):
 
 
 class TagSource(enum.StrEnum):
-    """Who decided a theme tag; re-tagging by the rules never overwrites the others."""
+    """Who decided a theme tag; re-tagging never overwrites a manual one.
+
+    For a tag the tagger set: the source(s) whose own score reaches its own
+    threshold (``rules+model`` when both agree); for a tag below the
+    combined threshold that neither source reaches, the one that came closer.
+    """
 
     RULES = "rules"
     MODEL = "model"
+    RULES_MODEL = "rules+model"
     MANUAL = "manual"

@@ -1,7 +1,9 @@
 """The tagging stage of ingestion: an adapter from extraction results to the tagger.
 
 The spaCy model is loaded once per batch, and only when a document actually
-needs tagging (a re-run over duplicates never loads it).
+needs tagging (a re-run over duplicates never loads it). The learned theme
+model (small: plain weights) is read at once, so that a damaged
+``<home>/theme_model.json.gz`` stops the run before any file is read.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 
 class TaggingStep:
     def __init__(self, settings: Settings) -> None:
+        from recueil.tagging.learned import theme_model
+
         self.settings = settings
         self._analyser: Analyser | None = None
         self._themes: ThemeSet | None = None
+        theme_model(settings)  # cached for the Analyser (and inherited by forked workers)
 
     @property
     def analyser(self) -> Analyser:

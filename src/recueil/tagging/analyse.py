@@ -4,7 +4,9 @@
 needs sentences or syntax; NER only when entities are wanted), adds the
 ``recueil_themes`` component, and streams documents through ``nlp.pipe``.
 Long texts are cut into chunks well under ``nlp.max_length``; the hits of the
-chunks are merged and the document is scored as a whole.
+chunks are merged and the document is scored as a whole. The learned theme
+model (the home's, else the built-in one, loaded once per process) scores
+the same title and text, and ``combine.decide`` turns both into the tags.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from spacy.tokens import Doc
 from recueil.config import Settings
 from recueil.errors import ModelMissingError
 from recueil.tagging import component as _component  # registers the factory
+from recueil.tagging.classifier import ThemeModel
+from recueil.tagging.combine import ThemeDecision, decide
 from recueil.tagging.component import TITLE_CHARS_KEY, theme_hits
 from recueil.tagging.dates import FoundDate, choose_main_date, collect_dates
 from recueil.tagging.doctype import guess_doc_type
 from recueil.tagging.entities import TEXT_KEY, FoundEntity, document_entities
 from recueil.tagging.gazetteer import Gazetteer, load_gazetteer
-from recueil.tagging.scoring import ThemeScore, above_threshold, merge_hits, score_themes
+from recueil.tagging.learned import model_digest, theme_model
+from recueil.tagging.scoring import ThemeScore, merge_hits, score_themes
 from recueil.tagging.text import clean_text
 from recueil.tagging.themes import ThemeSet, load_themes
 
@@ -58,10 +63,12 @@ class AnalysisInput:
 class Analysis:
     """What the tagger found in one document: plain, picklable data (it crosses processes)."""
 
-    scores: dict[str, ThemeScore]  # every theme with a score > 0
-    themes: list[str]  # codes at or above the threshold
+    scores: dict[str, ThemeScore]  # the rules' score of every theme they scored (> 0)
+    themes: list[str]  # codes tagged (the combined decision; the rules' alone without model)
     tagger_version: str
-    threshold: float  # the theme data's threshold that chose ``themes``
+    threshold: float  # the theme data's threshold, the rules' own
+    tags: dict[str, ThemeDecision]  # what to store, per theme worth a tag
+    model: dict[str, float]  # the learned model's score of every theme it knows (empty: off)
     dates: list[FoundDate]
     main_date: FoundDate | None
     doc_type: str | None
@@ -117,7 +124,10 @@ class Analyser:
         themes: ThemeSet | None = None,
         entities: bool = True,
         gazetteer: Gazetteer | None = None,
+        model: ThemeModel | bool = True,
     ) -> None:
+        """``model``: True for the home's learned model (else the built-in one), False for
+        the rules alone, or a given model."""
         self.settings = settings
         self.themes = themes if themes is not None else load_themes(settings)
         self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer(settings)
@@ -127,6 +137,13 @@ class Analyser:
         assert isinstance(scorer, _component.ThemeScorer)
         self.scorer = scorer
         self.tagger_version = f"rules-{RULES_VERSION}+themes:{self.themes.short_digest}"
+        self.model: ThemeModel | None = None
+        if isinstance(model, ThemeModel):
+            self.model = model
+            self.tagger_version += f"+model:{model_digest(model)}"
+        elif model:
+            self.model, digest = theme_model(settings)
+            self.tagger_version += f"+model:{digest}"
 
     def analyse(self, items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[Analysis]:
         pending: deque[tuple[AnalysisInput, str, str, int]] = deque()
@@ -165,11 +182,16 @@ class Analyser:
         dates = collect_dates(title, text, item.date_hints)
         entities = document_entities(docs, self.gazetteer) if self.entities else []
         doc_type = guess_doc_type(title, text, item.filename, item.doc_type_hint)
+        predicted = self.model.predict(f"{title}\n\n{text}") if self.model is not None else None
+        codes = self.themes.codes
+        tags = decide(scores, predicted, codes, self.themes.threshold)
         return Analysis(
             scores=scores,
-            themes=above_threshold(scores, self.themes.threshold),
+            themes=sorted(t for t, d in tags.items() if d.active),
             tagger_version=self.tagger_version,
             threshold=self.themes.threshold,
+            tags=tags,
+            model={t: m.score for t, m in (predicted or {}).items() if t in codes},
             dates=dates,
             main_date=choose_main_date(dates),
             doc_type=doc_type,

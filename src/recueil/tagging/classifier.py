@@ -17,6 +17,7 @@ file, byte for byte.
 from __future__ import annotations
 
 import gzip
+import heapq
 import itertools
 import json
 import math
@@ -28,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from recueil.errors import GoldFileError, ThemeDataError
+from recueil.errors import GoldFileError, ThemeModelError
 from recueil.tagging.text import fold
 
 FORMAT_VERSION = 1
@@ -93,6 +94,7 @@ class ThemeModel:
     platt: dict[str, tuple[float, float]]  # theme -> (a, b): p = sigmoid(a * z + b)
     trained_on: dict[str, Any] = field(default_factory=dict)
     threshold: float = THRESHOLD
+    _names: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def themes(self) -> list[str]:
@@ -111,17 +113,18 @@ class ThemeModel:
     def predict(self, text: str) -> dict[str, ModelScore]:
         """A calibrated score and the heaviest evidence for every theme of the model."""
         vec = self.vector(text)
-        names = {i: f for f, i in self.vocabulary.items()} if vec else {}
+        if self._names is None or len(self._names) != len(self.vocabulary):
+            self._names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        names = self._names
         out: dict[str, ModelScore] = {}
         for theme in self.themes:
             weights = self.weights[theme]
-            parts = {i: v * weights[i] for i, v in vec.items() if i in weights}
-            z = self.intercepts[theme] + sum(parts.values())
+            parts = [(v * weights[i], i) for i, v in vec.items() if i in weights]
+            z = self.intercepts[theme] + sum(p for p, _ in parts)
             a, b = self.platt[theme]
-            top = sorted((p, names[i]) for i, p in parts.items() if p > 0)[::-1]
+            top = heapq.nlargest(EVIDENCE_WORDS, (p for p in parts if p[0] > 0))
             out[theme] = ModelScore(
-                score=_sigmoid(a * z + b),
-                evidence=tuple(name for _, name in top[:EVIDENCE_WORDS]),
+                score=_sigmoid(a * z + b), evidence=tuple(names[i] for _, i in top)
             )
         return out
 
@@ -179,10 +182,7 @@ def model_from_json(data: Any, source: str) -> ThemeModel:
             threshold=float(data.get("threshold", THRESHOLD)),
         )
     except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ThemeDataError(
-            f"{source}: not a recueil theme model ({exc})",
-            hint="Re-train it (scripts/train_theme_model.py) or remove it to use the built-in model.",
-        ) from exc
+        raise ThemeModelError(f"{source}: not a recueil theme model ({exc})") from exc
 
 
 def load_model(path: Path | None = None) -> ThemeModel:
@@ -196,10 +196,7 @@ def load_model(path: Path | None = None) -> ThemeModel:
             source = str(path)
         data = json.loads(gzip.decompress(raw).decode("utf-8"))
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ThemeDataError(
-            f"cannot read the theme model {path or MODEL_FILE}: {exc}",
-            hint="Re-train it (scripts/train_theme_model.py) or remove it to use the built-in model.",
-        ) from exc
+        raise ThemeModelError(f"cannot read the theme model {path or MODEL_FILE}: {exc}") from exc
     return model_from_json(data, source)
 
 

@@ -94,6 +94,29 @@ def attach_texts(docs: Iterable[DevDoc], folders: Sequence[Path]) -> list[DevDoc
     return found
 
 
+def is_dev_set(path: Path) -> bool:
+    """A corpus-dev folder, or its labels file (lines with ``url`` and ``split``)."""
+    if path.is_dir():
+        return True
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = next((line for line in handle if line.strip()), "")
+        raw = json.loads(first) if first else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(raw, dict) and "split" in raw and "url" in raw
+
+
+def dev_documents(path: Path, codes: Sequence[str], split: str) -> tuple[list[DevDoc], int]:
+    """The documents of one part of a development set whose text is at hand, and how many
+    of that part are not (``texts/`` and ``.cache/texts/`` beside the labels)."""
+    labels = path / "labels.jsonl" if path.is_dir() else path
+    folders = [labels.parent / "texts", labels.parent / ".cache" / "texts"]
+    part = [d for d in read_dev_labels(labels, codes) if d.split == split]
+    found = attach_texts(part, folders)
+    return found, len(part) - len(found)
+
+
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,5 +1,8 @@
 """Evaluating the tagger against a hand-labelled gold file (JSON lines).
 
+Rules, learned model and their combination are measured side by side
+(``sources_report``); ``theme_report`` and ``sweep`` measure the rules alone.
+
 Each line names a document (``path`` of a file, or catalogue ``id``) and its
 expected ``themes``; ``maybe`` themes (touched on, secondary) count neither
 for nor against; ``doc_type`` and ``cite`` are checked when given. Scores are
@@ -15,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from recueil.errors import GoldFileError
+from recueil.tagging.combine import combine
+from recueil.tagging.devset import Judged, theme_table
 from recueil.tagging.gazetteer import Gazetteer
 from recueil.tagging.scoring import ThemeScore
 
@@ -33,9 +38,59 @@ class GoldItem:
 
 @dataclass(slots=True)
 class Prediction:
-    scores: dict[str, ThemeScore]
+    scores: dict[str, ThemeScore]  # the rules'
     doc_type: str | None
     cite: str | None
+    model: dict[str, float] = field(default_factory=dict)  # the learned model's (empty: off)
+
+
+SOURCES = ("rules", "model", "combined")
+
+
+def decided(
+    pred: Prediction, rules_threshold: float, model_threshold: float = 0.5
+) -> dict[str, set[str]]:
+    """The themes each source gives a document; without the model, combined = rules."""
+    rules = {c: s.score for c, s in pred.scores.items()}
+    by_rules = {c for c, v in rules.items() if v >= rules_threshold}
+    by_model = {c for c, v in pred.model.items() if v >= model_threshold}
+    both = combine(rules, pred.model, rules_threshold, model_threshold) if pred.model else {}
+    combined = {c for c, d in both.items() if d.tagged} if pred.model else by_rules
+    return {"rules": by_rules, "model": by_model, "combined": combined}
+
+
+def sources_report(
+    pairs: Sequence[tuple[GoldItem, Prediction]], codes: Sequence[str], rules_threshold: float
+) -> dict[str, Any]:
+    """Rules, model and combined side by side: P/R/F1 per theme and macro-F1 of each."""
+    sets = [decided(p, rules_threshold) for _, p in pairs]
+    tables = {
+        name: theme_table(
+            [
+                Judged(frozenset(g.themes), frozenset(g.maybe), frozenset(s[name]))
+                for (g, _), s in zip(pairs, sets, strict=True)
+            ],
+            codes,
+        )
+        for name in SOURCES
+    }
+    rows = []
+    for index, code in enumerate(codes):
+        row: dict[str, Any] = {"theme": code}
+        for name in SOURCES:
+            found = tables[name]["themes"][index]
+            row |= {
+                f"{name}_p": round(found["precision"], 3),
+                f"{name}_r": round(found["recall"], 3),
+                f"{name}_f1": round(found["f1"], 3),
+            }
+        combined = tables["combined"]["themes"][index]
+        row |= {k: combined[k] for k in ("tp", "fp", "fn")}
+        rows.append(row)
+    summary: dict[str, Any] = {"documents": len(pairs), "threshold": rules_threshold}
+    summary |= {f"{n}_macro_f1": round(tables[n]["macro_f1"], 3) for n in SOURCES}
+    summary["macro_f1"] = summary["combined_macro_f1"]
+    return {**summary, "themes": rows, "decided": [s["combined"] for s in sets]}
 
 
 def read_gold(path: Path, known_themes: Sequence[str]) -> list[GoldItem]:
@@ -146,25 +201,28 @@ def metadata_report(
 
 
 def document_rows(
-    pairs: Iterable[tuple[GoldItem, Prediction]], threshold: float, gazetteer: Gazetteer
+    pairs: Iterable[tuple[GoldItem, Prediction]], threshold: float, gazetteer: Gazetteer | None
 ) -> list[dict[str, Any]]:
+    """Per document: the themes the tagger (combined) missed or added; type and cité when
+    there is a gazetteer to check them with."""
     rows = []
     for gold, pred in pairs:
-        predicted = {c for c, s in pred.scores.items() if s.score >= threshold}
-        rows.append(
-            {
-                "line": gold.line,
-                "document": gold.path or gold.doc_id,
-                "missed": sorted(gold.themes - predicted),
-                "extra": sorted(predicted - gold.themes - gold.maybe),
-                "doc_type": pred.doc_type
+        predicted = decided(pred, threshold)["combined"]
+        row: dict[str, Any] = {
+            "line": gold.line,
+            "document": gold.path or gold.doc_id,
+            "missed": sorted(gold.themes - predicted),
+            "extra": sorted(predicted - gold.themes - gold.maybe),
+        }
+        if gazetteer is not None:
+            cite = expected_cite(gold, gazetteer)
+            row["doc_type"] = (
+                pred.doc_type
                 if pred.doc_type == gold.doc_type
-                else f"{pred.doc_type} (expected {gold.doc_type})",
-                "cite": pred.cite
-                if expected_cite(gold, gazetteer) == pred.cite
-                else f"{pred.cite} (expected {expected_cite(gold, gazetteer)})",
-            }
-        )
+                else f"{pred.doc_type} (expected {gold.doc_type})"
+            )
+            row["cite"] = pred.cite if cite == pred.cite else f"{pred.cite} (expected {cite})"
+        rows.append(row)
     return rows
 
 

@@ -143,7 +143,3 @@ def score_themes(
         ev["strength"] = round(strength, 3)
         scores[code] = ThemeScore(round(score, 4), ev)
     return scores
-
-
-def above_threshold(scores: Mapping[str, ThemeScore], threshold: float) -> list[str]:
-    return [code for code, s in scores.items() if s.score >= threshold]

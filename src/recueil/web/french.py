@@ -24,7 +24,10 @@ DOC_TYPES = {
     "page-web": "Page web",
 }
 
-TAG_SOURCES = {"rules": "règles", "model": "modèle", "manual": "saisie manuelle"}
+TAG_SOURCES = {
+    "rules": "règles", "model": "modèle", "rules+model": "règles et modèle",
+    "manual": "saisie manuelle",
+}  # fmt: skip
 
 ENTITY_LABELS = {
     "PER": "Personnes",
