@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_HOME ?= demo-home
 RECUEIL := $(BIN)/recueil --home $(DEMO_HOME)
 
-.PHONY: install tesseract demo serve test lint typecheck pytest docs bench bench-large clean
+.PHONY: install tesseract demo serve test lint typecheck pytest docs bench bench-large bench-catalogue clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -108,6 +108,16 @@ BENCH_LARGE ?= 20000
 bench-large: install
 	$(BIN)/python -m recueil.bench --index-only --sizes $(BENCH_LARGE) --words 1500 \
 		--out bench-out/report-large.md
+
+# The catalogue path alone: `ingest --no-tag --no-index` of BENCH_SMALL small text files
+# and of one records file of BENCH_RECORDS notices, beside a bare read + hash + bulk insert
+# (a minute or two on 2 cores).
+BENCH_SMALL ?= 2000
+BENCH_RECORDS ?= 2000
+
+bench-catalogue: install
+	$(BIN)/python -m recueil.bench --catalogue-only --small $(BENCH_SMALL) \
+		--records $(BENCH_RECORDS) --out bench-out/report-catalogue.md
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -46,3 +46,21 @@ def test_bench_prints_every_table(tmp_path: Path, capsys: pytest.CaptureFixture[
     # The corpus is cached: a second generation writes nothing new.
     before = sorted(p.name for p in (tmp_path / "cache").rglob("*.pdf"))
     assert before == ["00000.pdf"]
+
+
+@pytest.mark.slow
+def test_catalogue_path_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache"
+    args = ["--catalogue-only", "--small", "6", "--records", "4", "--cache", str(cache)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "## Catalogue path: ingestion without NLP or index" in printed
+    assert "## Index build, docs/s" not in printed  # nothing else is measured
+    rows = [line for line in printed.splitlines() if line.startswith("| `recueil ingest")]
+    assert len(rows) == 2
+    for row in rows:  # items, wall s, CPU s, two rates, two ratios to the baseline, load
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] in ("6", "4") and float(cells[3]) > 0
+        assert cells[6].endswith("×") and cells[7].endswith("×")
+    assert sorted(p.name for p in (cache / "seed7-small").iterdir())[-1] == "page-00005.txt"
+    assert (cache / "seed7-records" / "notices-4.xml").exists()

@@ -153,3 +153,46 @@ def test_normalise_pages_is_idempotent(pages: list[str]) -> None:
     once = normalise_pages(pages)
     assert len(once) == len(pages)
     assert normalise_pages(once) == once
+
+
+# -- the plain-text fast path gives what every step gives --------------------------------
+
+
+def _clean_every_step(text: str) -> str:
+    """``clean_characters`` as it reads without its fast path: every step, in order."""
+    from recueil.ingest import normalise as n
+
+    text = n._clean_rare(text)
+    lines = [n.SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return n.BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+TRICKY_PIECES = [
+    *"ab é-/ \n\t\r\x0b\x0c\x1c\x85\xa0\u2009\u202f\u2028\u3000\ufffe\x02\xad",
+    *("\u00b4", "\u1ffd", "\u2019", "\ufb01", "\u200b", "\ue000", "\ufffd", "e\u0301"),
+    *("(cid:12)", "/uni00E9", "/g12", "\u2000", "\u2126", "  ", " \n", "\n\n\n"),
+]
+TRICKY = st.lists(st.sampled_from(TRICKY_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TRICKY, st.text(max_size=200)))
+def test_clean_characters_fast_path_is_every_step(text: str) -> None:
+    assert clean_characters(text) == _clean_every_step(text)
+
+
+def test_odd_spaces_are_every_space_but_blank_and_newline() -> None:
+    import re
+
+    from recueil.ingest.normalise import ODD_SPACES
+
+    odd = re.compile(f"[{ODD_SPACES}]")
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert [c for c in spaces if c not in " \n"] == [c for c in spaces if odd.match(c)]
+    assert not any(odd.match(chr(c)) for c in range(0x110000) if not chr(c).isspace())
+
+
+def test_plain_text_is_normalised_as_before() -> None:
+    text = "Titre  de la page\n\n\n\nPremier paragraphe, l'élève.\nSuite du para-\ngraphe \n"
+    expected = "Titre de la page\n\nPremier paragraphe, l'élève.\nSuite du paragraphe"
+    assert normalise_text(text) == expected

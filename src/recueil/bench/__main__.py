@@ -1,5 +1,8 @@
 """``python -m recueil.bench [--sizes 1000,10000] [--quick] [--index-only] [--out FILE]``.
 
+``python -m recueil.bench --catalogue-only [--small N] [--records N]`` measures the
+catalogue path alone (``ingest --no-tag --no-index`` beside its bare baseline).
+
 Prints one Markdown table per stage (progress goes to stderr). Figures are
 wall times on the machine at hand: they are printed, never asserted.
 """
@@ -17,6 +20,17 @@ from recueil.errors import RecueilError
 
 DEFAULT_SIZES = "200,5000"
 QUICK_SIZES = "200"
+CATALOGUE_DEFAULT = 2000  # small files and notices of ``--catalogue-only``
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError("a count must be a positive number")
+    return value
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -41,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"small samples and sizes {QUICK_SIZES} (a look in a minute or two)")  # fmt: skip
     parser.add_argument("--index-only", action="store_true",
                         help="only the index, query, command and sync stages (no ingest)")  # fmt: skip
+    parser.add_argument("--catalogue-only", action="store_true",
+                        help="only the catalogue path: ingest --no-tag --no-index of small "
+                        "text files and of a records file, beside a bare baseline")  # fmt: skip
+    parser.add_argument("--small", type=_count,
+                        help="small text files of the catalogue path (default 2000)")  # fmt: skip
+    parser.add_argument("--records", type=_count,
+                        help="notices of the catalogue path's records file (default 2000)")  # fmt: skip
     parser.add_argument("--words", type=int, default=TEXT_WORDS,
                         help=f"mean words of a catalogue document (default {TEXT_WORDS})")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
@@ -50,7 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = args.sizes or _sizes(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     plan = default_plan(sizes, args.quick, args.seed, args.cache.resolve(), args.index_only)
-    plan = dataclasses.replace(plan, words=max(1, args.words))
+    plan = dataclasses.replace(plan, words=max(1, args.words), catalogue_only=args.catalogue_only)
+    if args.catalogue_only:
+        plan = dataclasses.replace(plan, small=CATALOGUE_DEFAULT, records=CATALOGUE_DEFAULT)
+    if args.small is not None:
+        plan = dataclasses.replace(plan, small=args.small)
+    if args.records is not None:
+        plan = dataclasses.replace(plan, records=args.records)
     lines: list[str] = []
 
     def out(line: str) -> None:

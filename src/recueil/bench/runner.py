@@ -16,6 +16,7 @@ from recueil.bench import index_stages as ix
 from recueil.bench.child import Measured, measure
 from recueil.bench.corpus import generate_catalogue
 from recueil.bench.files import PDF_EVERY, TEXT_WORDS, ensure_files, is_pdf
+from recueil.bench.report import machine
 from recueil.config import resolve_settings
 
 
@@ -35,6 +36,7 @@ class Plan:
     seed: int
     cache: Path
     index_only: bool = False  # skip extraction, tagging and ingest (``make bench-large``)
+    catalogue_only: bool = False  # only the catalogue path (``make bench-catalogue``)
     changed: int = 100  # documents changed before the measured ``index sync``
 
 
@@ -63,12 +65,15 @@ def catalogue_path(state: Run) -> None:
     small = cs.ensure_small_files(plan.cache / f"seed{plan.seed}-small", plan.seed, plan.small)
     records = cs.ensure_records_file(plan.cache / f"seed{plan.seed}-records", plan.seed,
                                      plan.records)  # fmt: skip
-    found = {
-        "files": state.stage("catalogue path: small files", cs.ingest_plain, small, jobs),
-        "bare_files": state.stage("catalogue path: bare files", cs.bare_files, small),
-        "records": state.stage("catalogue path: records", cs.ingest_plain, [records], jobs),
-        "bare_records": state.stage("catalogue path: bare records", cs.bare_records, records),
+    stages: dict[str, tuple[str, Callable[..., Any], tuple[Any, ...]]] = {
+        "files": ("catalogue path: small files", cs.ingest_plain, (small, jobs)),
+        "bare_files": ("catalogue path: bare files", cs.bare_files, (small,)),
+        "records": ("catalogue path: records", cs.ingest_plain, ([records], jobs)),
+        "bare_records": ("catalogue path: bare records", cs.bare_records, (records,)),
     }
+    found = {}
+    for key, (name, func, args) in stages.items():
+        found[key] = {**state.stage(name, func, *args), "load": state.measured[-1].load}
     notes, lines = cs.table_lines(found, jobs)
     state.out("")
     state.out("## Catalogue path: ingestion without NLP or index")
@@ -157,9 +162,28 @@ def _index_stages(state: Run, size: int, home: Path) -> dict[str, Any]:
     return found
 
 
+def run_catalogue(plan: Plan, out: Callable[[str], None]) -> Run:
+    """The catalogue-path stage alone (``--catalogue-only``): quick to repeat."""
+    from recueil.bench import tables
+
+    state = Run(plan, out)
+    started = time.perf_counter()
+    state.out("# recueil benchmark: the catalogue path")
+    state.out("")
+    for line in machine():
+        state.out(line)
+    state.out(f"- plan: seed {plan.seed}; {plan.small:,} small text files, one records file "
+              f"of {plan.records:,} notices; corpus cache: {plan.cache}")  # fmt: skip
+    catalogue_path(state)
+    tables.memory(state, time.perf_counter() - started)
+    return state
+
+
 def run(plan: Plan, out: Callable[[str], None]) -> Run:
     from recueil.bench import tables
 
+    if plan.catalogue_only:
+        return run_catalogue(plan, out)
     state = Run(plan, out)
     started = time.perf_counter()
     files: list[Path] = []

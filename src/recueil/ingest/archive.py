@@ -64,6 +64,7 @@ def archive_many(
     """
     result: dict[str, OSError | None] = {}
     staged: list[tuple[Path, Path]] = []
+    folders: set[Path] = set()  # made (or found) during this call
     try:
         for path, sha256 in originals:
             relpath = archive_relpath(sha256, path.suffix)
@@ -74,7 +75,10 @@ def archive_many(
             if target.exists():
                 continue
             try:
-                staged.append((_copy_to_temp(path, target), target))
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                staged.append((_copy_to_temp(path, target, sha256), target))
             except OSError as exc:
                 result[relpath] = exc
         if staged:
@@ -88,14 +92,19 @@ def archive_many(
     return result
 
 
-def _copy_to_temp(path: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+def _copy_to_temp(path: Path, target: Path, sha256: str) -> Path:
+    """A read-only copy of ``path`` beside ``target``, under a temporary name."""
+    tmp = target.with_name(f".tmp-{sha256[:16]}-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:  # left by a crashed run of a process with the same id
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out, path.open("rb") as src:
             shutil.copyfileobj(src, out, CHUNK)
-        os.chmod(tmp_name, 0o444)
+            os.fchmod(out.fileno(), 0o444)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return Path(tmp_name)
+    return tmp

@@ -8,11 +8,17 @@ export) is read in-process: forking would cost far more than reading it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import resource
+import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from recueil.errors import (
@@ -84,7 +90,8 @@ def _child(conn: Connection, path: Path, ctx: ExtractContext) -> None:
     except BaseException as exc:  # pragma: no cover - last resort, reported not raised
         result = MalformedFileError(f"{path.name}: {exc}\n{traceback.format_exc(limit=3)}")
     try:
-        conn.send(result)
+        with collector_paused():
+            conn.send(result)
     finally:
         conn.close()
 
@@ -104,35 +111,89 @@ def _context() -> mp.context.BaseContext:
 
 def extract_with_limits(path: Path, ctx: ExtractContext) -> Extracted:
     """Extract in a child process, killed after ``ctx.timeout_s`` seconds (when it protects)."""
-    if ctx.timeout_s <= 0:
-        return extract_file(path, ctx)
-    extractor = extractor_for(path)
-    if not extractor.isolated and _size(path) <= IN_PROCESS_MAX_BYTES:
-        return extract_file(path, ctx, extractor)
-    warm_up()  # once per process: the children it forks find the libraries loaded
+    return start_extraction(path, ctx).result()
+
+
+@dataclass(slots=True)
+class Extraction:
+    """An extraction started by ``start_extraction``: done already (in this process), or
+    under way in a child process until ``result`` reads it."""
+
+    path: Path
+    done: Extracted | IngestError | None = None
+    process: BaseProcess | None = None
+    receiver: Connection | None = None
+    deadline: float = 0.0  # time.monotonic() by which the child must answer
+    timeout_s: float = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+    def result(self) -> Extracted:
+        """The documents found; raise IngestError when the file failed."""
+        found = self.done if self.process is None else self._wait()
+        self.done, self.process, self.receiver = found, None, None
+        if isinstance(found, IngestError):
+            raise found
+        assert found is not None
+        return found
+
+    def _wait(self) -> Extracted | IngestError:
+        process, receiver, name = self.process, self.receiver, self.path.name
+        assert process is not None and receiver is not None
+        try:
+            if not receiver.poll(max(0.0, self.deadline - time.monotonic())):
+                process.kill()
+                return ExtractionTimeoutError(
+                    f"{name}: extraction took longer than {self.timeout_s:g} s and was stopped"
+                )
+            try:
+                with collector_paused():  # a large result unpickles much faster
+                    found: Extracted | IngestError = receiver.recv()
+            except EOFError:  # child died (memory limit, crash in a C library)
+                return MalformedFileError(
+                    f"{name}: the reader crashed on this file (exit code {process.exitcode})"
+                )
+        finally:
+            receiver.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        return found
+
+
+def start_extraction(path: Path, ctx: ExtractContext) -> Extraction:
+    """Extract ``path`` here when that is safe and cheap (a small file of a non-isolated
+    extractor, or no limits asked), else start a child process that does it."""
+    try:
+        if ctx.timeout_s <= 0:
+            return Extraction(path, extract_file(path, ctx))
+        extractor = extractor_for(path)
+        if not extractor.isolated and _size(path) <= IN_PROCESS_MAX_BYTES:
+            return Extraction(path, extract_file(path, ctx, extractor))
+    except IngestError as exc:
+        return Extraction(path, exc)
+    warm_up(extractor)  # once per process: the children it forks find the libraries loaded
     mpctx = _context()
     receiver, sender = mpctx.Pipe(duplex=False)
     process = mpctx.Process(target=_child, args=(sender, path, ctx), daemon=True)  # type: ignore[attr-defined]
     process.start()
     sender.close()
+    deadline = time.monotonic() + ctx.timeout_s
+    return Extraction(path, None, process, receiver, deadline, ctx.timeout_s)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (back on after, if it was on): for
+    work that makes many objects and no reference cycles (reading a large records file,
+    unpickling its documents), which the collector would otherwise rescan again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        if not receiver.poll(ctx.timeout_s):
-            process.kill()
-            raise ExtractionTimeoutError(
-                f"{path.name}: extraction took longer than {ctx.timeout_s:g} s and was stopped"
-            )
-        try:
-            result = receiver.recv()
-        except EOFError as exc:  # child died (memory limit, crash in a C library)
-            raise MalformedFileError(
-                f"{path.name}: the reader crashed on this file (exit code {process.exitcode})"
-            ) from exc
+        yield
     finally:
-        receiver.close()
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join()
-    if isinstance(result, IngestError):
-        raise result
-    return result  # type: ignore[no-any-return]
+        if enabled:
+            gc.enable()

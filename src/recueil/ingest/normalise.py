@@ -92,14 +92,40 @@ def _decode_glyph_name(match: re.Match[str]) -> str:
 
 # Control characters but newline and tab, surrogates, private use, U+FFFD: the
 # categories Cc, Cs and Co, as one class (a per-character category call is 10x slower).
-DROPPED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
-    "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+DROPPED_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+)
+DROPPED = re.compile(f"[{DROPPED_CHARS}]")
+# The white space (``str.isspace``) other than " " and "\n", which ``_tidy_lines`` rewrites.
+ODD_SPACES = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _chars(table: dict[int, Any]) -> str:
+    return "".join(re.escape(chr(code)) for code in table)
+
+
+# Every character that a step of ``clean_characters`` rewrites or removes. A text with
+# none of them (nor "/" nor "(cid:") goes through those steps unchanged, so only NFC and
+# the tidying of its lines remain: the common case of a plain text, and of any text
+# normalised once already (the check of the fixpoint).
+RARE = re.compile(
+    f"[{DROPPED_CHARS}{ODD_SPACES}\ufffe{_chars(LIGATURES)}{_chars(ZERO_WIDTH)}"
+    f"{_chars(APOSTROPHES)}]"
 )
 
 
 def clean_characters(text: str) -> str:
     """Character-level cleaning and whitespace, keeping lines and paragraphs."""
+    if RARE.search(text) is None and "/" not in text and "(cid:" not in text:
+        if unicodedata.is_normalized("NFC", text):
+            return _tidy_plain(text)
+        return _tidy_lines(unicodedata.normalize("NFC", text))
+    return _tidy_lines(_clean_rare(text))
+
+
+def _clean_rare(text: str) -> str:
+    """The character-level steps, in order, up to NFC."""
     text = NEWLINES.sub("\n", text)
     text = PDFIUM_HYPHEN.sub("-\n", text)
     text = SOFT_HYPHEN_BREAK.sub("", text)
@@ -110,9 +136,23 @@ def clean_characters(text: str) -> str:
     previous = None
     while previous != text:  # "(ci(cid:1)d:2)" hides a second glyph id
         previous, text = text, CID.sub("", text)
-    text = unicodedata.normalize("NFC", _translate(text, APOSTROPHES))
+    return unicodedata.normalize("NFC", _translate(text, APOSTROPHES))
+
+
+def _tidy_lines(text: str) -> str:
+    """Spaces of each line collapsed and stripped, at most one blank line in a row."""
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def _tidy_plain(text: str) -> str:
+    """``_tidy_lines`` of a text whose only white space is " " and "\n" (no ``RARE``
+    character): its lines need no work unless a space doubles or touches a line's end."""
+    if "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return _tidy_lines(text)
+    if "\n\n\n" in text:
+        text = BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
 
 
 def _join_decision(before: str, after: str, words: frozenset[str]) -> str:
@@ -131,6 +171,8 @@ def _join_decision(before: str, after: str, words: frozenset[str]) -> str:
 
 def join_hyphenated(text: str, words: frozenset[str] | None = None) -> str:
     """Undo end-of-line hyphenation (see the module docstring for the rule)."""
+    if "-\n" not in text:  # what LINE_HYPHEN needs
+        return text
     vocabulary = french_words() if words is None else words
     out: list[str] = []
     recent = ""  # the end of the output so far: the first part of the next word
@@ -148,6 +190,8 @@ def join_hyphenated(text: str, words: frozenset[str] | None = None) -> str:
 
 def repair_ti_slashes(text: str, words: frozenset[str] | None = None) -> str:
     """``forma/on`` -> ``formation`` when the repaired word is French."""
+    if "/" not in text:  # what TI_SLASH needs
+        return text
     vocabulary = french_words() if words is None else words
 
     def repair(match: re.Match[str]) -> str:

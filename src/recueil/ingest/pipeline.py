@@ -10,10 +10,12 @@ index sync`` catches up from the catalogue.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +67,24 @@ def ingest_paths(
         if progress is not None:
             progress.start(len(inputs))
         tagging = TaggingStep(settings) if options.tag else None
-        return Ingestion(settings, catalogue, options, tagging).run(inputs, resume, progress)
+        with long_lived_frozen():
+            return Ingestion(settings, catalogue, options, tagging).run(inputs, resume, progress)
     finally:
         if owned:
             catalogue.close()
+
+
+@contextmanager
+def long_lived_frozen() -> Iterator[None]:
+    """Keep the objects alive when a run starts (modules, the catalogue's engine, a model)
+    out of the garbage collector's scans while it runs, and out of the pages that forked
+    workers would copy: a quarter of the CPU time of a records import went to rescanning
+    them. They go back to the collector's care when the run ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def default_jobs() -> int:

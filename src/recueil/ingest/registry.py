@@ -25,17 +25,17 @@ def extractors() -> list[Extractor]:
     return list(_EXTRACTORS)
 
 
-_warm = False
+_warm: set[str] = set()  # extractors warmed up in this process
 
 
-def warm_up() -> None:
-    """Let extractors load what they need once, before extraction children are forked."""
-    global _warm
-    if _warm:
-        return
-    _warm = True
-    for extractor in extractors():
-        hook = getattr(extractor, "warm_up", None)
+def warm_up(extractor: Extractor | None = None) -> None:
+    """Let an extractor (or every one) load what it needs once, before extraction
+    children are forked: a records file does not pay for the PDF libraries."""
+    for each in extractors() if extractor is None else [extractor]:
+        if each.name in _warm:
+            continue
+        _warm.add(each.name)
+        hook = getattr(each, "warm_up", None)
         if hook is not None:
             hook()
 

@@ -33,6 +33,7 @@ from recueil.ingest.quality import garbage_ratio, word_ratio
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
 MIME = {"text": "text/plain", "markdown": "text/markdown", "html": "text/html"}
 
 HTML_HEAD = re.compile(
@@ -180,8 +181,10 @@ def _title(page: WebPage, found: HtmlText) -> str | None:
 
 def extract_web_page(path: Path) -> ExtractedDocument:
     form, found, warning = _read(path)
-    page = parse_page(normalise_text(found.text))
-    body = normalise_text(page.body)
+    text = normalise_text(found.text)
+    page = parse_page(text)
+    # Normalised text stays normalised (idempotence): only a body that lost lines is redone.
+    body = text if page.body == text else normalise_text(page.body)
     if not any(char.isalnum() for char in body):
         raise EmptyDocumentError(f"{path.name} has no text")
     metadata = [("web", "Dates", d) for d in page.dates]
@@ -194,20 +197,17 @@ def extract_web_page(path: Path) -> ExtractedDocument:
     hints = [(d, "web:Dates") for d in page.dates]
     if page.modified:
         hints.append((page.modified, "web:modified"))
+    garbage = round(garbage_ratio(found.text), 4)
     return ExtractedDocument(
         kind="web",
         mime_type=MIME[form],
         title=_title(page, found),
-        pages=[
-            ExtractedPage(
-                1, body, origin=TextOrigin.WEB, garbage_ratio=round(garbage_ratio(found.text), 4)
-            )
-        ],
+        pages=[ExtractedPage(1, body, origin=TextOrigin.WEB, garbage_ratio=garbage)],
         metadata=metadata,
         date_hints=hints,
         doc_type="page-web" if page.is_page_web else None,
         source_url=page.source_url,
-        garbage_ratio=round(garbage_ratio(found.text), 4),
+        garbage_ratio=garbage,
         word_ratio=None if (ratio := word_ratio(body)) is None else round(ratio, 4),
         text_origin=TextOrigin.WEB,
         warnings=[warning] if warning else [],
@@ -222,7 +222,7 @@ class WebPageExtractor:
 
     def sniff(self, path: Path, head: bytes) -> bool:
         suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES:
+        if suffix in SUFFIXES:
             return not head.startswith(b"%PDF-")
         return HTML_HEAD.match(head[:1024]) is not None
 

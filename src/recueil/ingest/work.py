@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, TypeVar
 from recueil.config import Settings
 from recueil.errors import IngestError
 from recueil.ingest.base import ExtractContext, ExtractedDocument, RecordFailure
-from recueil.ingest.extract import extract_with_limits
+from recueil.ingest.extract import Extraction, extract_with_limits, start_extraction
+from recueil.ingest.quality import french_words
+from recueil.ingest.registry import extractors
 from recueil.ingest.tagging_step import TaggingStep
 
 if TYPE_CHECKING:
@@ -82,11 +84,15 @@ def process_in_order(
     """Process items with ``jobs`` workers, yielding results in input order.
 
     At most ``2 * jobs`` files are in flight, so memory stays bounded whatever
-    the size of the batch.
+    the size of the batch. With nothing to analyse, a worker would only wait
+    for the extraction's child process: this process starts those itself.
     """
     if jobs <= 1:
         for item in items:
             yield item, process_file(path_of(item), ctx, tagging)
+        return
+    if tagging is None:
+        yield from _extracted_in_order(items, path_of, ctx, jobs)
         return
     forking = "fork" in mp.get_all_start_methods()
     window: deque[tuple[T, Future[Processed]]] = deque()
@@ -102,6 +108,38 @@ def process_in_order(
         while window:
             head, future = window.popleft()
             yield head, future.result()
+
+
+def _extracted_in_order(
+    items: Iterable[T], path_of: Callable[[T], Path], ctx: ExtractContext, jobs: int
+) -> Iterator[tuple[T, Processed]]:
+    """Extraction only: small web pages read here, the others in child processes with
+    their limits, at most ``jobs`` at a time, results read in input order (no worker
+    process in between to receive a large records file and send it on again)."""
+    window: deque[tuple[T, Extraction]] = deque()
+    try:
+        for item in items:
+            while window and (len(window) >= 2 * jobs or sum(e.running for _, e in window) >= jobs):
+                head, extraction = window.popleft()
+                yield head, _processed(extraction)
+            window.append((item, start_extraction(path_of(item), ctx)))
+        while window:
+            head, extraction = window.popleft()
+            yield head, _processed(extraction)
+    finally:  # stopped early (an error, an interrupt): no child left behind
+        for _, extraction in window:
+            if extraction.process is not None and extraction.receiver is not None:
+                extraction.process.kill()
+                extraction.process.join()
+                extraction.receiver.close()
+
+
+def _processed(extraction: Extraction) -> Processed:
+    try:
+        extracted = extraction.result()
+    except IngestError as exc:
+        return Processed(error=exc)
+    return Processed(extracted, [None] * len(extracted))
 
 
 def _make_pool(
@@ -120,5 +158,9 @@ def _make_pool(
     # which costs seconds of CPU in every process that does it.
     if tagging is not None:
         tagging.load()
+    # The same for the extractors' modules and the French word list of the text quality
+    # figures: imported and read once, not once per worker.
+    extractors()
+    french_words()
     _worker_tagging = tagging
     return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from recueil.catalogue.bulk import insert_rows
 from recueil.catalogue.models import (
     Base,
     Document,
@@ -29,6 +30,7 @@ from recueil.catalogue.models import (
 from recueil.catalogue.repository import apply_analysis, sync_themes
 from recueil.ingest.base import ExtractedDocument
 from recueil.ingest.discover import readable
+from recueil.ingest.newrows import NewDocument, document_values, insert_documents
 from recueil.ingest.outcomes import ItemReport, stored_warning
 
 if TYPE_CHECKING:
@@ -69,8 +71,8 @@ class Lookup:
     """
 
     def __init__(self, session: Session, units: Sequence[Unit]) -> None:
-        self.by_external: dict[str, Document] = {}
-        self.by_sha: dict[str, Document] = {}
+        self.by_external: dict[str, Document | NewDocument] = {}
+        self.by_sha: dict[str, Document | NewDocument] = {}
         external_ids = sorted({u.extracted.external_id for u in units if u.extracted.external_id})
         shas = sorted({u.sha256 for u in units})
         for start in range(0, len(external_ids), IN_CHUNK):
@@ -82,13 +84,13 @@ class Lookup:
             for found in session.scalars(select(Document).where(Document.sha256.in_(chunk))):
                 self.remember(found)
 
-    def remember(self, document: Document) -> None:
+    def remember(self, document: Document | NewDocument) -> None:
         if document.external_id:
             self.by_external[document.external_id] = document
         if document.sha256:
             self.by_sha[document.sha256] = document
 
-    def forget(self, document: Document) -> None:
+    def forget(self, document: Document | NewDocument) -> None:
         if document.external_id and self.by_external.get(document.external_id) is document:
             del self.by_external[document.external_id]
         if document.sha256 and self.by_sha.get(document.sha256) is document:
@@ -101,7 +103,7 @@ class Decision:
 
     outcome: Outcome
     # The document to update or delete, or the one already holding this content.
-    document: Document | None = None
+    document: Document | NewDocument | None = None
     message: str | None = None  # "{id}" stands for the document's id (known once flushed)
 
 
@@ -132,7 +134,8 @@ class _Done:
 class BatchWriter:
     """Stores the units and records the verdicts of one transaction.
 
-    Documents go through the ORM (tagging writes their relationships) and are
+    New documents without an analysis go in with one bulk insert (newrows.py);
+    the others go through the ORM (tagging writes their relationships) and are
     flushed together; their pages, metadata entries and every item of the batch
     then go in with one bulk statement per table.
     """
@@ -142,14 +145,22 @@ class BatchWriter:
         self.run = run
         self.lookup = Lookup(session, units)
         self._done: list[_Done] = []
+        self._new: list[NewDocument] = []  # added by this batch, not inserted yet
 
     def store(self, unit: Unit) -> ItemReport:
         """Decide and carry out; the report is complete once ``finish`` has run."""
         decision = decide(self.lookup, unit)
+        if isinstance(decision.document, NewDocument) and decision.outcome is not Outcome.DUPLICATE:
+            decision.document = self._persisted(decision.document)  # changed again in this batch
         if decision.outcome is Outcome.DELETED and decision.document is not None:
             self.lookup.forget(decision.document)
             self.session.delete(decision.document)
+        elif decision.outcome is Outcome.ADDED and unit.analysis is None:
+            decision.document = NewDocument(document_values(unit))
+            self._new.append(decision.document)
+            self.lookup.remember(decision.document)
         elif decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
+            assert not isinstance(decision.document, NewDocument)
             document = decision.document or Document(source=unit.source, kind=unit.extracted.kind)
             self.lookup.forget(document)
             fill_document(document, unit)
@@ -189,18 +200,31 @@ class BatchWriter:
             self._done.append(_Done(report, verdict.sha256))
         return report
 
+    def _persisted(self, new: NewDocument) -> Document:
+        """The catalogue document of a row this batch added (inserted now), to change it."""
+        insert_documents(self.session, self._new)
+        self._new = []
+        assert new.id is not None
+        document = self.session.get_one(Document, new.id)
+        self.lookup.forget(new)
+        self.lookup.remember(document)
+        return document
+
     def finish(self) -> list[int]:
         """Flush the documents, bulk-insert rows and items; the ids whose index changes."""
         self.session.flush()
+        insert_documents(self.session, self._new)
+        self._new = []
         changed: list[int] = []
         replaced: list[int] = []
-        pages: list[dict[str, Any]] = []
-        entries: list[dict[str, Any]] = []
+        # The content of each document, from the last unit that stored it in this batch.
+        contents: dict[int, tuple[Unit, str]] = {}
         for done in self._done:
             decision, unit = done.decision, done.unit
             if decision is None or decision.document is None or unit is None:
                 continue
             doc_id = decision.document.id
+            assert doc_id is not None
             if decision.message and decision.outcome not in (Outcome.ADDED, Outcome.UPDATED):
                 done.report.message = decision.message.format(id=doc_id)
             if decision.outcome is not Outcome.DELETED:
@@ -210,8 +234,9 @@ class BatchWriter:
             if decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
                 if decision.outcome is Outcome.UPDATED:
                     replaced.append(doc_id)
-                pages.extend(page_rows(doc_id, unit))
-                entries.extend(metadata_rows(doc_id, unit, decision.document.source))
+                contents[doc_id] = (unit, decision.document.source)
+        pages = [row for i, (u, _s) in contents.items() for row in page_rows(i, u)]
+        entries = [row for i, (u, s) in contents.items() for row in metadata_rows(i, u, s)]
         self._insert(replaced, pages, entries)
         return changed
 
@@ -223,10 +248,8 @@ class BatchWriter:
         if replaced:
             conn.execute(delete(page).where(page.c.document_id.in_(replaced)))
             conn.execute(delete(entry).where(entry.c.document_id.in_(replaced)))
-        if pages:
-            conn.execute(insert(page), pages)
-        if entries:
-            conn.execute(insert(entry), entries)
+        insert_rows(conn, page, pages)
+        insert_rows(conn, entry, entries)
         now = utcnow()
         items = [
             {
@@ -243,12 +266,14 @@ class BatchWriter:
             }
             for d in self._done
         ]
-        if items:
-            conn.execute(insert(item), items)
+        insert_rows(conn, item, items)
         for done in self._done:
             decision = done.decision
-            if decision is not None and decision.outcome in (Outcome.ADDED, Outcome.UPDATED):
-                assert decision.document is not None
+            if (
+                decision is not None
+                and isinstance(decision.document, Document)
+                and decision.outcome in (Outcome.ADDED, Outcome.UPDATED)
+            ):
                 self.session.expire(decision.document, ["pages", "metadata_entries"])
 
 
@@ -262,26 +287,8 @@ def stored_meanwhile(session: Session, sha256: str, external_id: str | None) -> 
 
 def fill_document(document: Document, unit: Unit) -> None:
     """Copy a unit's extraction result onto a (new or existing) catalogue document."""
-    extracted = unit.extracted
-    document.sha256 = unit.sha256
-    document.external_id = extracted.external_id
-    document.original_path = unit.original
-    document.source = extracted.source_url or unit.source
-    document.filename = readable(unit.path.name)
-    document.mime_type = extracted.mime_type
-    document.size_bytes = unit.size_bytes
-    document.kind = extracted.kind
-    if extracted.doc_type:
-        document.doc_type = extracted.doc_type
-    title = (extracted.title or "").strip()
-    document.title = title or readable(unit.path.stem)
-    document.page_count = len(extracted.pages)
-    document.word_count = sum(len(p.text.split()) for p in extracted.pages)
-    document.garbage_ratio = extracted.garbage_ratio
-    document.word_ratio = extracted.word_ratio
-    document.needs_ocr = extracted.needs_ocr
-    document.text_origin = extracted.text_origin
-    document.updated_at = utcnow()
+    for key, value in document_values(unit).items():
+        setattr(document, key, value)
 
 
 def replace_content(session: Session, document: Document, unit: Unit) -> None:

@@ -22,9 +22,6 @@ import codecs
 import re
 import unicodedata
 
-import ftfy
-from pymarc.marc8 import marc8_to_unicode
-
 UTF8 = "utf-8"
 ISO5426 = "iso5426"
 MARC8 = "marc-8"
@@ -120,6 +117,8 @@ def decode_iso5426(data: bytes) -> str:
 
 
 def decode_marc8(data: bytes) -> str:
+    from pymarc.marc8 import marc8_to_unicode  # imported when first needed
+
     try:
         text = marc8_to_unicode(data, hide_utf8_warnings=True)
     except Exception as exc:  # pymarc raises bare exceptions on unknown escapes
@@ -225,6 +224,8 @@ def _checked_utf8(text: str) -> tuple[str, str]:
 
 def _repair_mojibake(text: str) -> str:
     """UTF-8 read as Windows-1252 and encoded again ("Ã©" for "é"): ftfy undoes it."""
+    import ftfy  # imported when first needed: a tenth of a second that XML records never need
+
     if not ftfy.badness.is_bad(text):
         return text
     return unicodedata.normalize("NFC", ftfy.fix_encoding(text))

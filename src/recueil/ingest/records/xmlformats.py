@@ -44,7 +44,10 @@ _ATTR_PREFIX = re.compile(rb"""\s\w+:(\w+=)""")
 
 
 def local(element: Element) -> str:
-    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1] if "}" in tag else tag
 
 
 def children(element: Element, name: str) -> list[Element]:
@@ -88,18 +91,27 @@ def marcxml_record(element: Element) -> RawRecord:
     return record
 
 
+PMB_LEADER = ("rs", "dt", "bl", "hl", "el", "ru")
+
+
 def pmb_record(element: Element) -> RawRecord:
     """PMB XML UNIMARC: ``<notice><rs>n</rs>…<f c="200" ind="1 "><s c="a">…``."""
-    parts = {
-        name: _text(next(iter(children(element, name)), None)) or " "
-        for name in ("rs", "dt", "bl", "hl", "el", "ru")
-    }
-    leader = f"     {parts['rs']}{parts['dt']}{parts['bl']}{parts['hl']} 22     {parts['el']}{parts['ru']} 450 "
+    parts: dict[str, str] = {}
+    fields: list[Element] = []
+    for child in element:  # one pass: the leader's parts (the first of each), the fields
+        name = local(child)
+        if name == "f":
+            fields.append(child)
+        elif name in PMB_LEADER and name not in parts:
+            parts[name] = _text(child)
+    rs, dt, bl, hl, el, ru = (parts.get(name) or " " for name in PMB_LEADER)
+    leader = f"     {rs}{dt}{bl}{hl} 22     {el}{ru} 450 "
     record = RawRecord(leader=leader[:24], format="pmb-xml")
-    for child in children(element, "f"):
+    for child in fields:
         tag = _field(child.get("c"))
-        subs = children(child, "s")
-        if not subs and not list(child):
+        kids = list(child)
+        subs = [kid for kid in kids if local(kid) == "s"]
+        if not kids:
             record.fields.append(RawField(tag, data=child.text or ""))
             continue
         subfields = []
