@@ -103,7 +103,7 @@ bench: install
 # The search-speed targets at network scale: index, queries, one command and sync only,
 # on a generated catalogue of BENCH_LARGE documents (cached in bench-out/; the issue's
 # size is 20,000 documents of 1,500 words, about an hour on 2 shared cores).
-BENCH_LARGE ?= 20000
+BENCH_LARGE ?= 2000,20000
 
 bench-large: install
 	$(BIN)/python -m recueil.bench --index-only --sizes $(BENCH_LARGE) --words 1500 \
