@@ -102,7 +102,8 @@ bench: install
 
 # The search-speed targets at network scale: index, queries, one command and sync only,
 # on a generated catalogue of BENCH_LARGE documents (cached in bench-out/; the issue's
-# size is 20,000 documents of 1,500 words, about an hour on 2 shared cores).
+# size is 20,000 documents of 1,500 words; with 2,000 for the Whoosh targets, about 4 minutes
+# on an idle 2-core machine once the catalogues are generated).
 BENCH_LARGE ?= 2000,20000
 
 bench-large: install
