@@ -23,8 +23,8 @@ from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document
 from recueil.config import Settings
 from recueil.errors import PageTooLargeError
-from recueil.ingest.base import ExtractContext
-from recueil.ingest.ocr import ENV_TESSERACT_CMD, apply_ocr, tesseract_problem
+from recueil.ingest.base import ExtractContext, ExtractedDocument
+from recueil.ingest.ocr import ENV_TESSERACT_CMD, _title_from_ocr, apply_ocr, tesseract_problem
 from recueil.ingest.ocr_render import MAX_PIXELS, MIN_DPI, render_scale
 from recueil.ingest.pdf import PdfExtractor, read_pdf
 
@@ -110,6 +110,17 @@ def test_stamp_only_scan_is_ocred(settings: Settings, tmp_path: Path) -> None:
     assert read_back("Roubaix", text)
     # The title comes from the scanned page, not from the stamp.
     assert "Reçu" not in doc.title and read_back("Procès-verbal", doc.title)  # type: ignore[union-attr]
+
+
+def test_stamp_read_without_its_accents_is_not_a_title(tmp_path: Path) -> None:
+    # The text layer says "Reçu le 12/03/2021"; Tesseract read the same stamp without
+    # its cedilla, first line of the page: the title is the next line, not the stamp.
+    document = ExtractedDocument(
+        kind="pdf", mime_type="application/pdf", title="Reçu le 12/03/2021"
+    )
+    first_page = "Recu le 12/03/2021\nProcès-verbal du comité de pilotage\n" + COMPTE_RENDU
+    _title_from_ocr(document, tmp_path / "scan.pdf", first_page, "Reçu le 12/03/2021")
+    assert document.title == "Procès-verbal du comité de pilotage"
 
 
 @needs_tesseract

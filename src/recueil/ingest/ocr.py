@@ -295,21 +295,28 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
     ]
     if any(meaningful_title(value, stem) for value in stated):
         return
-    stamped = {" ".join(ln.split()).casefold() for ln in stamp.split("\n")}
+    stamped = {_line_key(ln) for ln in stamp.split("\n")}
     line = None
     if reads_well(first_page):
         line = next(
             (
                 ln.strip()
                 for ln in first_page.split("\n")
-                if is_title_worthy(ln) and " ".join(ln.split()).casefold() not in stamped
+                if is_title_worthy(ln) and _line_key(ln) not in stamped
             ),
             None,
         )
     if line:
         document.title = line[:200]
-    elif document.title and " ".join(document.title.split()).casefold() in stamped:
+    elif document.title and _line_key(document.title) in stamped:
         document.title = None  # a stamp names nothing: the file name will
+
+
+def _line_key(line: str) -> str:
+    """A line compared without case, spacing or accents: OCR reads the stamp "Reçu le
+    12/03/2021" of a scan's text layer as "Recu le 12/03/2021" as often as not."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(line.split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _refresh_figures(document: ExtractedDocument) -> None:
