@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from recueil.ingest.outcomes import RunReport
 
 
+# The time limit of one document's extraction child, shared by `ingest` and `ocr`.
+timeout_option = click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Time limit per document in seconds (0: none).",
+)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=False)
 @click.option("--password", help="Password of encrypted PDFs (tried on every encrypted file).")
@@ -25,14 +36,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Largest file accepted, in MB.",
 )
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=float,
-    default=120.0,
-    show_default=True,
-    help="Time limit per document in seconds (0: none).",
-)
+@timeout_option
 @click.option(
     "--ocr",
     type=click.Choice(["auto", "always", "never"]),
@@ -141,14 +145,7 @@ def emit_report(report: RunReport, fmt: str) -> None:
 @click.command()
 @click.argument("document_ids", type=int, nargs=-1)
 @click.option("--password", help="Password of encrypted PDFs.")
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=float,
-    default=120.0,
-    show_default=True,
-    help="Time limit per document in seconds (0: none).",
-)
+@timeout_option
 @click.option("--no-tag", is_flag=True, help="Do not tag the documents again.")
 @output_options
 @pass_app
