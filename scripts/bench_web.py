@@ -51,22 +51,11 @@ CONCURRENCY = (1, 20)
 def home_for(cache: Path, size: int, seed: int, engine: str) -> Settings:
     """A generated catalogue of ``size`` documents, indexed with ``engine`` (cached)."""
     home = cache / f"web-seed{seed}-docs{size}-words{TEXT_WORDS}"
-    settings = resolve_settings(home=home).with_changes(index_engine=engine)
     done = home / "catalogue.done"
     if not done.exists():
-        generate_catalogue(settings, size, TEXT_WORDS, seed)
+        generate_catalogue(resolve_settings(home=home), size, TEXT_WORDS, seed)
         done.write_text(f"{size}\n", encoding="utf-8")
-    try:
-        current = info(settings).engine
-    except Exception:  # no index yet
-        current = None
-    if current != engine:
-        catalogue = open_catalogue(settings)
-        try:
-            rebuild(settings, catalogue)
-        finally:
-            catalogue.close()
-    return settings
+    return existing_home(home, engine)[1]
 
 
 def existing_home(home: Path, engine: str) -> tuple[int, Settings]:
