@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -121,7 +122,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
-class View:
+class View(ABC):
     """One kind of page: ``data`` feeds both the HTML page and the JSON API."""
 
     template: ClassVar[str]
@@ -130,8 +131,9 @@ class View:
     def __init__(self, site: Site) -> None:
         self.site = site
 
+    @abstractmethod
     def data(self, request: Request) -> dict[str, Any]:
-        raise NotImplementedError
+        """The page's data (each page defines it)."""
 
     async def html(self, request: Request) -> Response:
         # Data and rendering in one trip to the thread pool: the event loop never blocks.
