@@ -53,6 +53,7 @@ from recueil.ingest.quality import (
     reads_well,
     word_counts,
 )
+from recueil.tagging.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -315,8 +316,7 @@ def _title_from_ocr(document: ExtractedDocument, path: Path, first_page: str, st
 def _line_key(line: str) -> str:
     """A line compared without case, spacing or accents: OCR reads the stamp "Reçu le
     12/03/2021" of a scan's text layer as "Recu le 12/03/2021" as often as not."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(line.split()).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(fold(line).split())
 
 
 def _refresh_figures(document: ExtractedDocument) -> None:
