@@ -13,8 +13,8 @@ from processes import run
 from recueil.catalogue.db import open_catalogue
 from recueil.catalogue.models import Document, Page, ThemeTag
 from recueil.config import Settings
-from recueil.search.live import LiveSearcher
-from recueil.search.service import SearchOutcome, run_search
+from recueil.search.live import SHARED_HOMES, LiveSearcher, shared
+from recueil.search.service import SearchOutcome, open_searcher, run_search, similar
 from search_corpus import ENGINES
 from test_web import base_home, engine_copy  # noqa: F401  (base_home is a fixture)
 
@@ -117,3 +117,42 @@ def test_threads_share_it_while_other_processes_sync(home: Settings) -> None:
     for query in QUERIES:  # as a search opening the index itself answers now
         assert shown(run_search(home, query, searcher=live)) == shown(run_search(home, query))
     live.close()
+
+
+def test_calls_without_a_searcher_reuse_the_index_while_it_is_live(home: Settings) -> None:
+    """``run_search`` with no searcher (a script's repeated calls) opens the index once per
+    process, and still sees what other processes commit or rebuild."""
+    first = run_search(home, "parents")
+    with shared(home).searcher() as opened:
+        pass
+    assert shown(run_search(home, "parents")) == shown(first)
+    with shared(home).searcher() as again:
+        assert again is opened  # nothing changed: not opened again
+    assert run_search(home, "zythologie").result.total == 0
+    add_document(home, "Atelier de zythologie", "Un atelier de zythologie pour les familles.")
+    recueil(home, "index", "sync")
+    found = run_search(home, "zythologie")
+    assert [hit.title for hit in found.result.hits] == ["Atelier de zythologie"]
+    assert similar(home, found.result.hits[0].id) == similar(
+        home, found.result.hits[0].id, searcher=LiveSearcher(home)
+    )
+    other = "tantivy" if opened.engine == "whoosh" else "whoosh"
+    recueil(home, "index", "rebuild", "--engine", other)
+    rebuilt = run_search(home, "zythologie")
+    assert [hit.title for hit in rebuilt.result.hits] == ["Atelier de zythologie"]
+    with shared(home).searcher() as new:
+        assert new.generation != opened.generation and new.engine == other
+    assert not opened.generation.exists()
+    for query in QUERIES:  # as a searcher opened for the call answers
+        with open_searcher(home) as fresh:
+            assert shown(run_search(home, query)) == shown(run_search(home, query, searcher=fresh))
+
+
+def test_a_process_keeps_a_few_homes_open(base_home: Path, tmp_path: Path) -> None:  # noqa: F811
+    homes = [engine_copy(base_home, tmp_path / str(n), "tantivy") for n in range(SHARED_HOMES + 1)]
+    for settings in homes:
+        assert run_search(settings, "parents").result.total > 0
+    kept = [shared(settings) for settings in homes[1:]]
+    assert all(shared(settings) is live for settings, live in zip(homes[1:], kept, strict=True))
+    assert shared(homes[0]) not in kept  # the least recently used was closed, opened anew
+    assert run_search(homes[0], "parents").result.total > 0

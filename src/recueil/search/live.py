@@ -11,13 +11,20 @@ rebuild removed its generation under it runs once more on the new one.
 
 Threads: tantivy's searchers may be used by several threads at once; Whoosh's
 take turns (one call at a time per generation, refreshes included).
+
+``shared(settings)`` is the process's own ``LiveSearcher`` of a home: a call that
+passes no searcher (``run_search``, ``similar``) reuses the index a previous call
+of the same process opened, as long as the pointer and the engine's last commit
+say it is still the live one, instead of opening it again (a few milliseconds).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from recueil.config import Settings
@@ -26,6 +33,7 @@ from recueil.index import generations
 from recueil.search.searcher import IndexSearcher, open_searcher
 
 T = TypeVar("T")
+SHARED_HOMES = 4  # homes whose live index a process keeps open for calls without a searcher
 
 
 class _Generation:
@@ -120,3 +128,21 @@ class LiveSearcher:
                 self._generation.retired = True
                 self._close_if_idle(self._generation)
                 self._generation = None
+
+
+_SHARED: OrderedDict[Path, LiveSearcher] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(settings: Settings) -> LiveSearcher:
+    """The process's ``LiveSearcher`` of ``settings``' index (the least recently used
+    of more than ``SHARED_HOMES`` homes is closed)."""
+    key = settings.index_dir.resolve()
+    with _SHARED_LOCK:
+        live = _SHARED.get(key)
+        if live is None:
+            live = _SHARED[key] = LiveSearcher(settings)
+        _SHARED.move_to_end(key)
+        while len(_SHARED) > SHARED_HOMES:
+            _SHARED.popitem(last=False)[1].close()
+        return live

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from recueil import querylang as q
 from recueil.config import Settings
-from recueil.errors import QueryError, RecueilError
-from recueil.index import generations
+from recueil.errors import QueryError
 from recueil.search.acronyms import expand_acronyms, load_acronyms
+from recueil.search.live import LiveSearcher, shared
 from recueil.search.searcher import IndexSearcher, open_searcher
 from recueil.search.types import Filters, Hit, SearchRequest, SearchResult
-
-if TYPE_CHECKING:
-    from recueil.search.live import LiveSearcher
 
 T = TypeVar("T")
 
@@ -97,22 +94,12 @@ def searching(
     source: IndexSearcher | LiveSearcher | None = None,
 ) -> T:
     """``work`` on a searcher of the live index, once more on the new live index when a
-    rebuild swapped it meanwhile; an engine failing to read its files is E305."""
+    rebuild swapped it meanwhile; an engine failing to read its files is E305. Without
+    a searcher, the index this process opened last time is used while it is still the
+    live one (``live.shared``)."""
     if isinstance(source, IndexSearcher):
         return work(source)
-    if source is not None:
-        return source.run(work)
-    for attempt in (1, 2):
-        with open_searcher(settings) as searcher:
-            try:
-                return work(searcher)
-            except RecueilError:
-                raise
-            except Exception as exc:
-                if attempt == 1 and not generations.still_live(settings, searcher.generation):
-                    continue
-                raise generations.damaged(searcher.generation, exc) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    return (source or shared(settings)).run(work)
 
 
 def did_you_mean(
