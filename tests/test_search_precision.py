@@ -134,14 +134,36 @@ def test_candidate_words_cover_case_accents_ligatures_and_elisions() -> None:
             "L'ÉCOLE, l’école, Écoles; pas xoeuvre ni _oeuvre.")  # fmt: skip
     terms = {french.normalise_word(w) for w in ("œuvre", "cœur", "école")}
     highlighter = Highlighter(terms={t for t in terms if t})
-    assert highlighter.heads() == frozenset({"oeu", "coe", "eco"})
+    assert highlighter.starts == frozenset({"oeu", "coe", "ec"})
     _, words = marked(text, highlighter)
     assert words == marked(text, highlighter, finder=full_scan)[1]
     assert "CŒUR" in words and "d’ŒUVRES" in words and "l’école" in words
     assert "oeuvre" in words and not any("xoeuvre" in w for w in words)  # as the index cuts
-    # Two-letter terms compare two letters only.
-    assert Highlighter(terms={"ai", "oeuvr"}).heads() == frozenset({"ai", "oe"})
-    assert Highlighter.of(Match("text", "oeuvr")).heads() == frozenset({"oeu"})
+    # A term is looked for by its first letters less its last two (two at least, five
+    # at most): stemming may alter the last two ("application" -> "appliqu").
+    assert Highlighter(terms={"ai", "oeuvr"}).starts == frozenset({"ai", "oeu"})
+    assert Highlighter.of(Match("text", "oeuvr")).starts == frozenset({"oeu"})
+    assert Highlighter(terms={"appliqu", "a"}).starts is None  # one letter: every word
+
+
+def test_candidate_words_of_long_terms_and_of_texts_beyond_latin_1() -> None:
+    from recueil.search import passages
+
+    words = ("application", "applications", "apparemment", "différemment", "éducatives",
+             "Ｅｄｕｃａｔｉｖｅ", "ÉDUCATION", "Ḗducation", "Ŝcolarité", "scolarité", "ŞCOLAIRE")  # fmt: skip
+    text = " ; ".join(f"mot{n} {word}" for n, word in enumerate(words)) + ", l’apparemment."
+    highlighter = Highlighter(
+        terms={french.normalise_word(w) for w in ("application", "apparemment", "différemment",
+                                                  "éducatives", "scolarité")}  # fmt: skip
+    )
+    assert not passages.plain_letters(text, len(text))
+    _, found = marked(text, highlighter)
+    assert found == marked(text, highlighter, finder=full_scan)[1]
+    assert {"Ｅｄｕｃａｔｉｖｅ", "Ḗducation", "Ŝcolarité", "l’apparemment"} <= set(found)
+    plain = text.replace("Ｅｄｕｃａｔｉｖｅ", "x").replace("Ḗ", "É").replace("Ŝ", "S").replace("Ş", "S")
+    assert passages.plain_letters(plain, len(plain))
+    _, found = marked(plain, highlighter)
+    assert found == marked(plain, highlighter, finder=full_scan)[1] and "Scolarité" in found
 
 
 def test_the_first_match_is_looked_for_in_a_bounded_part_of_a_long_text() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from recueil.index import french
 from recueil.index.plan import (
@@ -40,7 +40,10 @@ FRAGMENTS = 2
 # Matched words looked for before choosing fragments: enough for two good
 # ones, and a long document is not analysed to its end for a frequent word.
 MAX_MATCHES = 12
-HEAD = 3  # letters of a word compared before it is analysed (when the terms are long enough)
+START = 5  # folded letters of a term the candidate regex looks for, at most
+# The characters of most French texts (Latin-1, œ, typographic quotes and dashes): the
+# candidate regex of such a text leaves out the other letters, and compiles faster.
+PLAIN = "cp1252"
 WINDOW = 20_000  # characters after the first match where more matches are looked for
 MAX_SCAN = 200_000  # characters scanned word by word when no candidate regex applies
 # Characters searched for a first match (about 130 pages): a hit whose text matches
@@ -81,22 +84,26 @@ class Highlighter:
         elif isinstance(plan, Prefix) and plan.field == name:
             self.prefixes.append(plan.prefix)
 
-    def heads(self) -> frozenset[str] | None:
-        """The first letters (two, or three when every term is long enough) that every
-        matching term starts with (``None``: any word may match).
+    @cached_property
+    def starts(self) -> frozenset[str] | None:
+        """Folded letters (two to ``START``) that the folded form of every matching word
+        starts with (``None``: any word may match).
 
-        Stemming only shortens or alters the end of a folded word (its last
-        letter at most, besides the suffixes it cuts: checked over the package's
-        French word list), so a word whose folded start is not among these cannot
-        match: it is not stemmed.
+        Stemming only alters the end of a folded word: over the package's French word
+        list, a word always starts with its term less its last two letters (with less its
+        last letter, 118 of 120,927 do not: "application" -> "appliqu"). So a word whose
+        folded start is none of these cannot match: the regex skips it.
         """
         exact = [*self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
                  *(french.fold(code) for code in self.codes)]  # fmt: skip
-        if any(len(start) < 2 for start in [*self.terms, *exact]):
-            return None
-        long = all(len(t) > HEAD for t in self.terms) and all(len(s) >= HEAD for s in exact)
-        size = HEAD if long else 2
-        return frozenset(start[:size] for start in [*self.terms, *exact])
+        cut = [term[: max(2, len(term) - 2)] for term in self.terms]
+        found = set()
+        for start in [*cut, *exact]:
+            letters = re.match(r"[^\W_]*", start[:START])
+            if letters is None or len(letters.group()) < 2:
+                return None
+            found.add(letters.group())
+        return frozenset(found)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns or self.prefixes or self.codes)
@@ -144,31 +151,45 @@ def _word_end(text: str, pos: int, floor: int) -> int:
     return space if space != -1 else pos
 
 
-@lru_cache(maxsize=100_000)
-def _head(word: str, size: int = 2) -> str:
-    """The first ``size`` folded letters of a word, after an elided article."""
-    start = word[: size + 1]
-    if start.isascii() and start.isalnum():
-        return start[:size].lower()
-    for index, char in enumerate(word[:8]):
-        if char in french.APOSTROPHES:
-            word = word[index + 1 :]
-            break
-    return french.fold(word[: 2 * size + 2])[:size]
+def _plain(char: str) -> bool:
+    try:
+        char.encode(PLAIN)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-@lru_cache(maxsize=1)
-def _variants() -> dict[str, str]:
-    """Folded letter(s) -> the characters that fold to them (Latin ranges, full-width)."""
+@lru_cache(maxsize=2)
+def _variants(plain: bool = False) -> dict[str, str]:
+    """Folded letter(s) -> the characters that fold to them (Latin ranges, full-width);
+    ``plain``: only those of ``PLAIN`` (a regex of them compiles several times faster)."""
     found: dict[str, str] = {}
     chars = [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00),
              *range(0xFF10, 0xFF5B)]  # fmt: skip
     for code in chars:
         char = chr(code)
         folded = french.fold(char)
-        if folded and folded.isalnum():
+        if folded and folded.isalnum() and (not plain or _plain(char)):
             found[folded] = found.get(folded, "") + char
     return found
+
+
+@lru_cache(maxsize=1)
+def _extended() -> re.Pattern[str]:
+    """The letters that fold to a Latin letter, besides those of ``PLAIN`` (ā, ḁ, ｅ…)."""
+    plain = set("".join(_variants(True).values()))
+    others = "".join(sorted(set("".join(_variants().values())) - plain))
+    return re.compile(f"[{re.escape(others)}]")
+
+
+def plain_letters(text: str, limit: int) -> bool:
+    """Whether the letters of ``text[:limit]`` that fold to Latin ones are all of ``PLAIN``
+    (encoding checks it at C speed; the slower regex only for the other texts)."""
+    try:
+        text[:limit].encode(PLAIN)
+    except UnicodeEncodeError:
+        return _extended().search(text, 0, limit) is None
+    return True
 
 
 def letter_variants(letter: str) -> list[str]:
@@ -177,36 +198,36 @@ def letter_variants(letter: str) -> list[str]:
     return found or [letter]
 
 
-def _tail(head: str, at: int) -> str:
+def _tail(head: str, at: int, variants: dict[str, str]) -> str:
     """A regex for the characters that fold to ``head[at:]`` (one letter each, or a
     ligature for two: œ, æ, ß; one that overruns the head's end counts too)."""
     if at >= len(head):
         return ""
-    variants = _variants()
-    options = [f"[{re.escape(variants.get(head[at], head[at]))}]{_tail(head, at + 1)}"]
+    options = [f"[{re.escape(variants.get(head[at], head[at]))}]{_tail(head, at + 1, variants)}"]
     wanted = head[at : at + 2]
     ligatures = "".join(chars for folded, chars in variants.items()
                         if len(folded) > 1 and folded[: len(wanted)] == wanted)  # fmt: skip
     if ligatures:
-        options.append(f"[{re.escape(ligatures)}]{_tail(head, at + 2)}")
+        options.append(f"[{re.escape(ligatures)}]{_tail(head, at + 2, variants)}")
     return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
 
 
 @lru_cache(maxsize=256)
-def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
-    """Word starts whose first folded letters may be in ``heads`` (a superset: ``_head``
-    decides). The pattern starts with one character set and no ``\\b``, so that the
-    regex engine skips ahead on it instead of trying every position; an elided article
-    needs no branch of its own: the word after its apostrophe starts a word too."""
-    variants = _variants()
+def _candidates(starts: frozenset[str], plain: bool) -> re.Pattern[str]:
+    """Word starts whose folded letters may be in ``starts`` (a superset: the analysis of
+    the word decides). The pattern starts with one character set and no ``\\b``, so that
+    the regex engine skips ahead on it instead of trying every position; an elided
+    article needs no branch of its own: the word after its apostrophe starts a word too.
+    ``plain``: for a text whose letters are all of ``PLAIN``."""
+    variants = _variants(plain)
     firsts, rests = "", []
-    for head in sorted(heads):
-        firsts += variants.get(head[0], head[0])
-        rests.append(_tail(head, 1))
-        ligatures = "".join(c for f, c in variants.items() if len(f) > 1 and f[0] == head[0])
+    for start in sorted(starts):
+        firsts += variants.get(start[0], start[0])
+        rests.append(_tail(start, 1, variants))
+        ligatures = "".join(c for f, c in variants.items() if len(f) > 1 and f[0] == start[0])
         if ligatures:  # œuvre: the ligature stands for the first two letters
             firsts += ligatures
-            rests.append(f"(?<=[{re.escape(ligatures)}]){_tail(head, 2)}")
+            rests.append(f"(?<=[{re.escape(ligatures)}]){_tail(start, 2, variants)}")
     first_set = re.escape("".join(sorted(set(firsts))))
     return re.compile(rf"[{first_set}](?<![^\W_].)(?:{'|'.join(dict.fromkeys(rests))})")
 
@@ -223,49 +244,54 @@ def _token_at(text: str, pos: int) -> re.Match[str] | None:
     return french.WORD_RE.match(text, start)
 
 
-def _words(text: str, heads: frozenset[str] | None) -> Iterator[re.Match[str]]:
-    """The words of ``text`` that may match, in order: searched for in the first
-    ``MATCH_SCAN`` characters, then in a bounded window after the first."""
-    if heads is None:
+def _words(text: str, starts: frozenset[str] | None) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that may match, in order, up to ``MATCH_SCAN + WINDOW``
+    characters (``MAX_SCAN`` when every word may match)."""
+    if starts is None:
         yield from french.WORD_RE.finditer(text, 0, MAX_SCAN)
         return
-    last, end = -1, min(len(text), MATCH_SCAN)
-    for candidate in _candidates(heads).finditer(text, 0, min(len(text), MATCH_SCAN + WINDOW)):
-        if candidate.start() >= end:
-            return
+    limit = min(len(text), MATCH_SCAN + WINDOW)
+    regex = _candidates(starts, plain_letters(text, limit))
+    last = -1
+    for candidate in regex.finditer(text, 0, limit):
         word = _token_at(text, candidate.start())
-        if word is None or word.start() <= last:
-            continue
-        if last < 0:
-            end = min(len(text), word.start() + WINDOW)
-        last = word.start()
-        yield word
+        if word is not None and word.start() > last:
+            last = word.start()
+            yield word
+
+
+def _matched(
+    text: str, match: re.Match[str], highlighter: Highlighter, index: int
+) -> french.Token | None:
+    """The word as a matched token (its term, or its code as written), if it matches."""
+    word, end = match.group(), match.end()
+    if highlighter.codes:
+        after = text[end : end + 2]
+        plus = len(after) - len(after.lstrip("+"))
+        if word + "+" * plus in highlighter.codes:
+            return french.Token(word, index, match.start(), end + plus)
+    term = french.normalise_word(word)
+    if term and highlighter.matches(term):
+        return french.Token(term, index, match.start(), end)
+    return None
 
 
 def matched_words(text: str, highlighter: Highlighter) -> list[french.Token]:
-    """The first matched words of a text, with their offsets."""
+    """The first matched words of a text, with their offsets: the first one in the
+    first ``MATCH_SCAN`` characters, the others in the ``WINDOW`` after it."""
     found: list[french.Token] = []
-    normalise, matches, heads = french.normalise_word, highlighter.matches, highlighter.heads()
-    codes = highlighter.codes
-    size = len(next(iter(heads))) if heads else 2
-    for match in _words(text, heads):
-        word = match.group()
-        if heads is not None and _head(word, size) not in heads:
+    end = min(len(text), MATCH_SCAN)
+    for match in _words(text, highlighter.starts):
+        if match.start() >= end:
+            break
+        token = _matched(text, match, highlighter, len(found))
+        if token is None:
             continue
-        end = match.end()
-        if codes:
-            after = text[end : end + 2]
-            plus = len(after) - len(after.lstrip("+"))
-            if word + "+" * plus in codes:
-                found.append(french.Token(word, len(found), match.start(), end + plus))
-                if len(found) >= MAX_MATCHES:
-                    break
-                continue
-        term = normalise(word)
-        if term and matches(term):
-            found.append(french.Token(term, len(found), match.start(), end))
-            if len(found) >= MAX_MATCHES:
-                break
+        if not found:
+            end = min(len(text), match.start() + WINDOW)
+        found.append(token)
+        if len(found) >= MAX_MATCHES:
+            break
     return found
 
 
