@@ -152,15 +152,18 @@ def test_candidate_words_of_long_terms_and_of_texts_beyond_latin_1() -> None:
     words = ("application", "applications", "apparemment", "différemment", "éducatives",
              "Ｅｄｕｃａｔｉｖｅ", "ÉDUCATION", "Ḗducation", "Ŝcolarité", "scolarité", "ŞCOLAIRE")  # fmt: skip
     text = " ; ".join(f"mot{n} {word}" for n, word in enumerate(words)) + ", l’apparemment."
-    highlighter = Highlighter(
-        terms={french.normalise_word(w) for w in ("application", "apparemment", "différemment",
-                                                  "éducatives", "scolarité")}  # fmt: skip
-    )
+    searched = ("application", "apparemment", "différemment", "éducatives", "scolarité")
+    highlighter = Highlighter(terms={french.normalise_word(w) for w in searched})
     assert not passages.plain_letters(text, len(text))
     _, found = marked(text, highlighter)
     assert found == marked(text, highlighter, finder=full_scan)[1]
     assert {"Ｅｄｕｃａｔｉｖｅ", "Ḗducation", "Ŝcolarité", "l’apparemment"} <= set(found)
-    plain = text.replace("Ｅｄｕｃａｔｉｖｅ", "x").replace("Ḗ", "É").replace("Ŝ", "S").replace("Ş", "S")
+    plain = (
+        text.replace("Ｅｄｕｃａｔｉｖｅ", "x")
+        .replace("Ḗ", "É")
+        .replace("Ŝ", "S")
+        .replace("Ş", "S")
+    )
     assert passages.plain_letters(plain, len(plain))
     _, found = marked(plain, highlighter)
     assert found == marked(plain, highlighter, finder=full_scan)[1] and "Scolarité" in found
