@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.index import french, rebuild
@@ -180,3 +182,24 @@ def test_the_first_match_is_looked_for_in_a_bounded_part_of_a_long_text() -> Non
     far = filler * (passages.MATCH_SCAN // len(filler) + 1) + "Le club de robotique ouvre."
     shown, words = marked(far, highlighter)
     assert words == [] and shown.startswith("Des mots sans rapport")
+
+
+def test_plain_texts_and_the_regex_path_mark_the_same_words(
+    settings: Settings, indexed: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sample texts are found by ``bytes.find`` on their folded bytes; the regex that
+    other texts go through marks the same words in them."""
+    from recueil.search import passages, wordstarts
+
+    texts = ["\n\n".join(p for p in s.pages if p) for s in SAMPLES]
+    texts.append("L’ŒUVRE, les cœurs, l'Æsthétique, la GROSSE ßonne, l’Œuvre ; ½ école²")
+    with open_searcher(settings) as searcher:
+        highlighters = [Highlighter.of(searcher.plan(parse_query(q))) for q in
+                        [*QUERIES, "œuvre cœur", "esthétique", "grosse", "école"]]  # fmt: skip
+    assert all(wordstarts.word_starts(t, frozenset({"ec"}), len(t)) is not None for t in texts)
+    fast = [marked(t, h) for h in highlighters for t in texts]
+    assert fast == [marked(t, h, finder=full_scan) for h in highlighters for t in texts]
+    monkeypatch.setattr(passages, "word_starts", lambda *args: None)
+    assert fast == [marked(t, h) for h in highlighters for t in texts]
+    assert sum(bool(words) for _, words in fast) > 20
+    assert wordstarts.word_starts("Ｅｃｏｌｅ", frozenset({"ec"}), 5) is None  # not plain

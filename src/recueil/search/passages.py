@@ -5,9 +5,10 @@ document. A passage is up to two fragments of the text around the matched
 words, whitespace collapsed; ``marks`` are the (start, end) of the matched
 words inside it, elided article included ("l'orchestre").
 
-The text is not analysed whole: a regular expression (C speed, skipping on
-its first character set) finds the words whose first two folded letters can
-start a searched term, only those are analysed, and only in a bounded window
+The text is not analysed whole: only the words whose first folded letters
+can start a searched term are (found at C speed: by ``bytes.find`` on the
+folded bytes of a plain text, see ``wordstarts.py``, else by a regular
+expression skipping on its first character set), and only in a bounded window
 after the first match (``WINDOW``), up to ``MAX_MATCHES`` matched words. The
 first match is looked for in the first ``MATCH_SCAN`` characters: the work
 per hit is bounded whatever the length of the text.
@@ -33,6 +34,7 @@ from recueil.index.plan import (
     pattern_regex,
 )
 from recueil.index.schema import CODES_FIELD
+from recueil.search.wordstarts import PLAIN, word_starts
 
 PASSAGE_CHARS = 240
 SURROUND = 60
@@ -41,9 +43,6 @@ FRAGMENTS = 2
 # ones, and a long document is not analysed to its end for a frequent word.
 MAX_MATCHES = 12
 START = 5  # folded letters of a term the candidate regex looks for, at most
-# The characters of most French texts (Latin-1, œ, typographic quotes and dashes): the
-# candidate regex of such a text leaves out the other letters, and compiles faster.
-PLAIN = "cp1252"
 WINDOW = 20_000  # characters after the first match where more matches are looked for
 MAX_SCAN = 200_000  # characters scanned word by word when no candidate regex applies
 # Characters searched for a first match (about 130 pages): a hit whose text matches
@@ -251,10 +250,13 @@ def _words(text: str, starts: frozenset[str] | None) -> Iterator[re.Match[str]]:
         yield from french.WORD_RE.finditer(text, 0, MAX_SCAN)
         return
     limit = min(len(text), MATCH_SCAN + WINDOW)
-    regex = _candidates(starts, plain_letters(text, limit))
+    found = word_starts(text, starts, limit)
+    if found is None:
+        regex = _candidates(starts, plain_letters(text, limit))
+        found = (candidate.start() for candidate in regex.finditer(text, 0, limit))
     last = -1
-    for candidate in regex.finditer(text, 0, limit):
-        word = _token_at(text, candidate.start())
+    for start in found:
+        word = _token_at(text, start)
         if word is not None and word.start() > last:
             last = word.start()
             yield word
