@@ -13,7 +13,7 @@ from recueil.search.searcher import open_searcher, page_at
 from recueil.search.service import run_search
 from search_corpus import SAMPLES, Sample, add_sample, indexed_fixture, sample_ids_fixture  # noqa: F401
 
-QUERIES = ["parentalité", "école", "l'école", "orchest*", "rac?rochage", '"petite enfance"',
+QUERIES = ["parentalité", "école", '"moins de 3 ans"', "y", "ô", "l'école", "orchest*", "rac?rochage", '"petite enfance"',
            "parents OR familles", "décrochage NOT collège", "orkestre~2", "2022", "œuvre",
            "numérique inclusion", "aujourd'hui", "santé mentale", "*ment", "cité éducative"]  # fmt: skip
 
@@ -130,7 +130,7 @@ def test_pdf_subject_and_keywords_are_searchable(settings: Settings, catalogue: 
 
 
 def test_candidate_words_cover_case_accents_ligatures_and_elisions() -> None:
-    from recueil.index.plan import Match
+    from recueil.index.plan import Match, Pattern
 
     text = ("Le CŒUR de l'Œuvre, une œuvre, les oeuvres, d’ŒUVRES; Cœurs et coeur. "
             "L'ÉCOLE, l’école, Écoles; pas xoeuvre ni _oeuvre.")  # fmt: skip
@@ -145,7 +145,8 @@ def test_candidate_words_cover_case_accents_ligatures_and_elisions() -> None:
     # at most): stemming may alter the last two ("application" -> "appliqu").
     assert Highlighter(terms={"ai", "oeuvr"}).starts == frozenset({"ai", "oeu"})
     assert Highlighter.of(Match("text", "oeuvr")).starts == frozenset({"oeu"})
-    assert Highlighter(terms={"appliqu", "a"}).starts is None  # one letter: every word
+    assert Highlighter(terms={"appliqu", "3"}).starts == frozenset({"appli", "3"})
+    assert Highlighter.of(Pattern("text", "*ment")).starts is None  # every word may match
 
 
 def test_candidate_words_of_long_terms_and_of_texts_beyond_latin_1() -> None:

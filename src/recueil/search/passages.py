@@ -85,21 +85,22 @@ class Highlighter:
 
     @cached_property
     def starts(self) -> frozenset[str] | None:
-        """Folded letters (two to ``START``) that the folded form of every matching word
+        """Folded letters (one to ``START``) that the folded form of every matching word
         starts with (``None``: any word may match).
 
         Stemming only alters the end of a folded word: over the package's French word
-        list, a word always starts with its term less its last two letters (with less its
-        last letter, 118 of 120,927 do not: "application" -> "appliqu"). So a word whose
-        folded start is none of these cannot match: the regex skips it.
+        list, a word always starts with its term less its last two letters, or with its
+        whole term of one or two letters (with less its last letter, 118 of 120,927 do
+        not: "application" -> "appliqu"). So a word whose folded start is none of these
+        cannot match: it is skipped.
         """
         exact = [*self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
                  *(french.fold(code) for code in self.codes)]  # fmt: skip
-        cut = [term[: max(2, len(term) - 2)] for term in self.terms]
+        cut = [term[: max(2, len(term) - 2)] for term in self.terms]  # "3": "3"
         found = set()
         for start in [*cut, *exact]:
             letters = re.match(r"[^\W_]*", start[:START])
-            if letters is None or len(letters.group()) < 2:
+            if letters is None or not letters.group():
                 return None
             found.add(letters.group())
         return frozenset(found)
