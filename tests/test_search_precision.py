@@ -136,15 +136,16 @@ def test_candidate_words_cover_case_accents_ligatures_and_elisions() -> None:
             "L'ÉCOLE, l’école, Écoles; pas xoeuvre ni _oeuvre.")  # fmt: skip
     terms = {french.normalise_word(w) for w in ("œuvre", "cœur", "école")}
     highlighter = Highlighter(terms={t for t in terms if t})
-    assert highlighter.starts == frozenset({"oeu", "coe", "ec"})
+    assert highlighter.starts == frozenset({"oeuv", "coeu", "eco"})
     _, words = marked(text, highlighter)
     assert words == marked(text, highlighter, finder=full_scan)[1]
     assert "CŒUR" in words and "d’ŒUVRES" in words and "l’école" in words
     assert "oeuvre" in words and not any("xoeuvre" in w for w in words)  # as the index cuts
-    # A term is looked for by its first letters less its last two (two at least, five
-    # at most): stemming may alter the last two ("application" -> "appliqu").
-    assert Highlighter(terms={"ai", "oeuvr"}).starts == frozenset({"ai", "oeu"})
-    assert Highlighter.of(Match("text", "oeuvr")).starts == frozenset({"oeu"})
+    # A term is looked for by its first letters less its last two (stemming may alter
+    # them: "application" -> "appliqu"), less its last one up to five letters, by its
+    # whole self up to two: five letters at most.
+    assert Highlighter(terms={"ai", "oeuvr"}).starts == frozenset({"ai", "oeuv"})
+    assert Highlighter.of(Match("text", "oeuvr")).starts == frozenset({"oeuv"})
     assert Highlighter(terms={"appliqu", "3"}).starts == frozenset({"appli", "3"})
     assert Highlighter.of(Pattern("text", "*ment")).starts is None  # every word may match
 
@@ -204,3 +205,27 @@ def test_plain_texts_and_the_regex_path_mark_the_same_words(
     assert fast == [marked(t, h) for h in highlighters for t in texts]
     assert sum(bool(words) for _, words in fast) > 20
     assert wordstarts.word_starts("Ｅｃｏｌｅ", frozenset({"ec"}), 5) is None  # not plain
+
+
+def test_every_word_of_the_french_word_list_starts_as_its_term_says() -> None:
+    """What ``Highlighter.starts`` relies on: a word that does not start with the start
+    of a term (``term_start``) never analyses to that term."""
+    import gzip
+    from importlib import resources
+
+    from recueil.search.passages import term_start
+
+    data = resources.files("recueil") / "data" / "french_words.txt.gz"
+    with gzip.open(str(data), "rt", encoding="utf-8") as handle:
+        words = handle.read().split()
+    words += [str(number) for number in range(200)] + ["1er", "3e", "l'an", "y", "Œuvres"]
+    assert len(words) > 100_000
+    wrong = [
+        (word, term) for word in words
+        if (term := french.normalise_word(word))
+        and not french.fold_word(word).startswith(term_start(term))
+    ]  # fmt: skip
+    assert wrong == []
+    assert (
+        term_start("appliqu") == "appli" and term_start("caf") == "ca" and term_start("an") == "an"
+    )

@@ -89,14 +89,15 @@ class Highlighter:
         starts with (``None``: any word may match).
 
         Stemming only alters the end of a folded word: over the package's French word
-        list, a word always starts with its term less its last two letters, or with its
-        whole term of one or two letters (with less its last letter, 118 of 120,927 do
-        not: "application" -> "appliqu"). So a word whose folded start is none of these
-        cannot match: it is skipped.
+        list, a word always starts with its term less its last two letters, its last one
+        for a term of three to five letters, or its whole term of one or two letters
+        (with less its last letter, 118 of 120,927 long ones do not: "application" ->
+        "appliqu"; ``test_search_precision.py`` checks it). So a word whose folded start
+        is none of these cannot match: it is skipped.
         """
         exact = [*self.prefixes, *(literal_prefix(p.pattern) for p in self.patterns),
                  *(french.fold(code) for code in self.codes)]  # fmt: skip
-        cut = [term[: max(2, len(term) - 2)] for term in self.terms]  # "3": "3"
+        cut = [term_start(term) for term in self.terms]
         found = set()
         for start in [*cut, *exact]:
             letters = re.match(r"[^\W_]*", start[:START])
@@ -114,6 +115,11 @@ class Highlighter:
             or any(term.startswith(p) for p in self.prefixes)
             or any(p.fullmatch(term) for p in self.patterns)
         )
+
+
+def term_start(term: str) -> str:
+    """What the folded form of every word of this index term starts with (``starts``)."""
+    return term if len(term) <= 2 else term[: -1 if len(term) <= 5 else -2]
 
 
 def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
