@@ -91,4 +91,6 @@ def word_starts(text: str, starts: frozenset[str], limit: int) -> Iterable[int] 
     folded = _encoded(text[:limit])
     if folded is None:
         return None
+    if len(forms) == 1:
+        return _found(folded, forms[0])
     return heapq.merge(*(_found(folded, form) for form in forms))
