@@ -156,3 +156,21 @@ def test_a_process_keeps_a_few_homes_open(base_home: Path, tmp_path: Path) -> No
     assert all(shared(settings) is live for settings, live in zip(homes[1:], kept, strict=True))
     assert shared(homes[0]) not in kept  # the least recently used was closed, opened anew
     assert run_search(homes[0], "parents").result.total > 0
+
+
+def test_a_document_deleted_by_another_process_is_no_longer_found(home: Settings) -> None:
+    live = LiveSearcher(home)
+    found = run_search(home, "parents", limit=None, searcher=live).result.hits
+    assert shown(run_search(home, "parents")) == shown(run_search(home, "parents", searcher=live))
+    gone = found[0].id
+    catalogue = open_catalogue(home)
+    try:
+        with catalogue.transaction() as session:
+            session.delete(session.get(Document, gone))
+    finally:
+        catalogue.close()
+    recueil(home, "index", "sync")
+    for source in (live, None):  # kept open, and the process's own (``live.shared``)
+        hits = run_search(home, "parents", limit=None, searcher=source).result.hits
+        assert [h.id for h in hits] == [h.id for h in found if h.id != gone]
+    live.close()

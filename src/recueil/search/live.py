@@ -6,7 +6,7 @@ still reads the live index: the pointer names the same generation (a rebuild
 swaps it: the new generation is opened, the old one closed when its last call
 ends) and the engine's last commit is the one it sees (``index sync`` and
 ``ingest`` commit new segments into the same generation: the searcher is
-refreshed, which reopens only what changed). A call that fails because a
+refreshed: tantivy reopens only what changed, Whoosh opens a new searcher). A call that fails because a
 rebuild removed its generation under it runs once more on the new one.
 
 Threads: tantivy's searchers may be used by several threads at once; Whoosh's

@@ -34,9 +34,12 @@ class WhooshSearcher:
         return bool(self._searcher.up_to_date())
 
     def refreshed(self) -> WhooshSearcher:
-        # Whoosh reopens only the segments that changed.
-        fresh = self._searcher.refresh()
-        return self if fresh is self._searcher else WhooshSearcher(self._ix, fresh)
+        if self.is_current():
+            return self
+        # A new searcher of the last commit: Whoosh's own ``refresh`` keeps the readers of
+        # the segments of the same name, with the deletions they had when they were opened
+        # (a document deleted since would still be found).
+        return WhooshSearcher(self._ix)
 
     def close(self) -> None:
         self._searcher.close()
