@@ -118,7 +118,8 @@ def build_bare(engine: str, home: Path, folder: Path) -> dict[str, float]:
 
 
 def queries_recueil(home: Path, cases: list[dict[str, Any]], mode: str) -> dict[str, Any]:
-    """The search API, ``run_search``: ``per-call`` opens the index each time (as the CLI);
+    """The search API, ``run_search``: ``per-call`` passes no searcher (as the CLI and a
+    script do: the first call opens the index, the next ones reuse it while it is live);
     ``kept-open`` makes the same calls on one ``LiveSearcher`` (as the web site keeps it);
     ``page`` calls it as the results page does (10 hits, passages, facets and
     suggestions for every query) on the live searcher."""

@@ -156,7 +156,8 @@ def queries(state: Run, found: dict[int, Any]) -> None:
     headers = ["documents", "query", "search API p50 / p95 ms", "live searcher kept open",
                "as the results page", "bare Whoosh", "bare tantivy", "API / Whoosh p50", "API / tantivy p50"]  # fmt: skip
     notes = [
-        "Search API: `run_search` as the CLI calls it (opens the index each time, passages "
+        "Search API: `run_search` with no searcher, as the CLI and scripts call it (the "
+        "process's first call opens the index, the next ones reuse it while it is live; passages "
         "for term/phrase/filtered, facet counts for faceted), on tantivy. Kept open: the same "
         "calls on one `LiveSearcher` (as `recueil serve` keeps it). As the results page: "
         "10 hits with passages, facet counts and suggestions for every query, on the live "
