@@ -163,6 +163,16 @@ def tokens(text: str, *, stem: bool = True) -> Iterator[Token]:
             position += 1
 
 
+class _WordTerms(dict[str, str]):
+    """Word -> its index term ('' for a stop word), filled as words are met (bounded)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= MAX_CACHED_WORDS:
+            self.clear()
+        value = self[word] = _normalise(word, True)
+        return value
+
+
 class _ChunkTerms(dict[str, str]):
     """Space-separated chunk of text ("l'école," "(CLAS)") -> its index terms joined by
     spaces ('' for none), filled as chunks are met (bounded); chunks met for the first
@@ -177,17 +187,17 @@ class _ChunkTerms(dict[str, str]):
             self.clear()
         if self.new is not None:
             self.new.append(chunk)
-        value = self[chunk] = " ".join(filter(None, map(_term, WORD_RE.findall(chunk))))
+        words = WORD_RE.findall(chunk)
+        value = self[chunk] = " ".join(filter(None, map(_WORDS.__getitem__, words)))
         return value
 
 
+MAX_CACHED_WORDS = 300_000
 MAX_CACHED_CHUNKS = 300_000
-# A text is split at white space (no word holds any) and each chunk looked up once.
+# A text is split at white space (no word holds any) and each chunk looked up once,
+# its words looked up the first time it is met: hits never leave C code.
+_WORDS = _WordTerms()
 _CHUNKS = _ChunkTerms()
-
-
-def _term(word: str) -> str:
-    return _normalise(word, True)
 
 
 def collect_new_chunks(collect: bool = True) -> None:
