@@ -20,7 +20,8 @@ from typing import Any
 import tantivy
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
-from recueil.index import french, vocabulary
+from recueil.index import french, term_cache, vocabulary
+from recueil.index.engine import PreparedBatch
 from recueil.index.tantivy_engine.schema import (
     TOKENIZER,
     analyzer,
@@ -29,6 +30,7 @@ from recueil.index.tantivy_engine.schema import (
     to_document,
 )
 from recueil.index.tantivy_engine.searcher import TantivySearcher
+from recueil.index.term_cache import Entry
 
 BULK_HEAP = 256_000_000  # bytes, shared by the indexing threads of a rebuild
 UPDATE_HEAP = 50_000_000
@@ -140,11 +142,20 @@ class TantivyEngine:
     name = "tantivy"
     parallel_analysis = True
 
-    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
-        # Each process reports the chunks it meets first (``bulk.feed`` clears its
-        # caches when a rebuild starts): their words are the generation's vocabulary.
-        prepared = [prepare(fields) for fields in batch]
-        return prepared, sorted(french.spellings(french.new_chunks()))
+    def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        prepared: list[Any] = []
+        fresh: list[Entry] = []
+        for fields in batch:
+            text = fields.get("text") or ""
+            terms = term_cache.unpack(cached.get(int(fields["id"])), text)
+            if terms is None:
+                terms = french.joined_terms(text)
+                fresh.append(term_cache.pack(int(fields["id"]), text, terms))
+            prepared.append(prepare(fields, terms))
+        # Each process reports the chunks it meets first (``bulk.workers`` starts the
+        # listing): their words are the generation's vocabulary, with the analysis
+        # cache's words for the texts whose terms came from it.
+        return PreparedBatch(prepared, sorted(french.spellings(french.new_chunks())), fresh)
 
     def version(self) -> str:
         from importlib.metadata import version

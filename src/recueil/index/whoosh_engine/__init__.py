@@ -15,7 +15,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
+from recueil.index.engine import PreparedBatch
 from recueil.index.schema import stamp_digest
+from recueil.index.term_cache import Entry
 from recueil.index.whoosh_engine.schema import build_schema
 from recueil.index.whoosh_engine.searcher import WhooshSearcher
 
@@ -63,8 +65,8 @@ class WhooshEngine:
     # Whoosh analyses inside its writer; its own multiprocess writer uses --jobs.
     parallel_analysis = False
 
-    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
-        return list(batch), []
+    def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        return PreparedBatch(list(batch), [], [])
 
     def version(self) -> str:
         return str(whoosh.versionstring())
