@@ -7,11 +7,8 @@ IndexLockedError. Dead segment files are collected after each commit.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +55,10 @@ def _readable_view(folder: Path) -> Path:
         return folder
     view = _VIEWS.get(folder)
     if view is None:
+        import atexit
+        import shutil
+        import tempfile
+
         view = _VIEWS[folder] = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
         atexit.register(shutil.rmtree, view, True)
     names = {p.name for p in folder.iterdir() if not p.name.startswith(".tantivy")}
