@@ -198,10 +198,24 @@ def test_characters_folded_together_as_one_by_one() -> None:
     assert french.fold_each(chars) == [french.fold(c) for c in chars]
 
 
-@given(st.lists(st.text(alphabet=_LATIN_AND_MORE, min_size=1, max_size=12), max_size=30))
-def test_words_analysed_in_bulk_as_one_by_one(words: list[str]) -> None:
-    text = " ".join(words)
+# Separators a text is split at (white space of every kind), and characters that
+# only look like one (no-break space inside a word is white space to ``str.split``).
+_SEPARATORS = st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "  ", "-"])
+
+
+@given(
+    st.lists(st.text(alphabet=_LATIN_AND_MORE, min_size=1, max_size=12), max_size=30),
+    st.lists(_SEPARATORS, min_size=30, max_size=30),
+)
+def test_words_analysed_in_bulk_as_one_by_one(words: list[str], separators: list[str]) -> None:
+    # The bulk path splits the text at white space and analyses each chunk once.
+    text = "".join(word + sep for word, sep in zip(words, separators, strict=False))
     assert french.terms(text) == [t.term for t in french.tokens(text)]
-    joined, spellings = french.joined_text_terms(text)
+    french.collect_new_chunks()
+    joined = french.joined_terms(text)
     assert joined.split() == french.terms(text)
-    assert spellings.split() == list(dict.fromkeys(t.term for t in french.spelling_tokens(text)))
+    new = french.new_chunks()
+    assert sorted(new) == sorted(set(text.split()))  # each chunk reported once
+    assert french.joined_terms(text) == joined and french.new_chunks() == []
+    assert french.spellings(new) == {t.term for t in french.spelling_tokens(text)}
+    french.collect_new_chunks(False)

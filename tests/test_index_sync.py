@@ -67,6 +67,24 @@ def test_update_documents_adds_replaces_and_drops(
     assert info(settings).documents == len(SAMPLES)
 
 
+def test_words_of_synced_documents_are_suggested_and_expanded(
+    settings: Settings, catalogue: Catalogue, indexed: dict[str, int]
+) -> None:
+    """Did-you-mean and wildcards follow sync: new words at once, deleted ones not offered."""
+    assert run_search(settings, "ludotheqe").suggestion is None
+    new_id = add_sample(
+        catalogue, Sample("new", "Jeux", "fiche-experience", ["La ludothèque prête des jeux."])
+    )
+    update_documents(settings, catalogue, [new_id])
+    assert run_search(settings, "ludotheqe").suggestion == "ludothèque"
+    assert ids_for(settings, "ludoth*") == {new_id}
+    with catalogue.transaction() as session:
+        session.delete(session.get(Document, new_id))
+    update_documents(settings, catalogue, [new_id])
+    assert run_search(settings, "ludotheqe").suggestion is None
+    assert ids_for(settings, "ludoth*") == set()
+
+
 def test_delete_documents(settings: Settings, indexed: dict[str, int]) -> None:
     delete_documents(settings, [indexed["orchestre"]])
     assert ids_for(settings, "orchestre") == set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult, Pool
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from recueil.index import french
 from recueil.index.catalogue_records import BATCH, IndexRecord, load_records
 from recueil.index.engine import Engine, EngineWriter, get_engine
 from recueil.index.schema import to_fields
@@ -26,16 +28,18 @@ from recueil.index.schema import to_fields
 Progress = Callable[[int, int], None]
 # Below this many documents starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
+# Batches handed to the workers ahead of the one being written (memory: a batch each).
+IN_FLIGHT = 3
 
 
 def default_jobs() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _prepare_batch(engine_name: str, records: list[IndexRecord]) -> list[Any]:
-    """The engine's prepared documents of catalogue records (fields, codes, analysis)."""
-    engine = get_engine(engine_name)
-    return [engine.prepare(to_fields(record)) for record in records]
+def _prepare_batch(engine_name: str, records: list[IndexRecord]) -> tuple[list[Any], list[str]]:
+    """The engine's prepared documents of catalogue records (fields, codes, analysis),
+    and the vocabulary words they bring."""
+    return get_engine(engine_name).prepare_batch([to_fields(record) for record in records])
 
 
 def jobs_for(engine: Engine, documents: int, jobs: int | None) -> int:
@@ -49,9 +53,13 @@ def jobs_for(engine: Engine, documents: int, jobs: int | None) -> int:
 def workers(jobs: int) -> Iterator[Pool | None]:
     """A pool of ``jobs`` analysing processes (``None`` for one: analyse in this process)."""
     if jobs <= 1:
-        yield None
+        french.collect_new_chunks()  # this process analyses (and lists its vocabulary)
+        try:
+            yield None
+        finally:
+            french.collect_new_chunks(False)
         return
-    pool = multiprocessing.get_context("fork").Pool(jobs)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=french.collect_new_chunks)
     try:
         yield pool
     finally:
@@ -87,25 +95,28 @@ def feed(
     count = getattr(pool, "_processes", 1) if pool is not None else 1
     done = 0
 
-    def add(prepared: list[Any]) -> None:
+    def add(batch: tuple[list[Any], list[str]]) -> None:
         nonlocal done
+        prepared, words = batch
+        writer.add_words(words)
         for item in prepared:
             writer.add_prepared(item)
             done += 1
             if progress is not None:
                 progress(done, len(ids))
 
-    pending: list[AsyncResult[list[Any]]] = []
+    pending: deque[list[AsyncResult[tuple[list[Any], list[str]]]]] = deque()
     for records in _batches(session, ids):
         if pool is None:
             add(_prepare_batch(engine.name, records))
             continue
-        # Analyse this batch in the workers while the previous one is written.
-        started = [pool.apply_async(_prepare_batch, (engine.name, part))
-                   for part in _split(records, count)]  # fmt: skip
-        for result in pending:
+        # The workers analyse the next batches while this process writes the oldest one.
+        pending.append([pool.apply_async(_prepare_batch, (engine.name, part))
+                        for part in _split(records, count)])  # fmt: skip
+        while len(pending) > IN_FLIGHT:
+            for result in pending.popleft():
+                add(result.get())
+    while pending:
+        for result in pending.popleft():
             add(result.get())
-        pending = started
-    for result in pending:
-        add(result.get())
     return done

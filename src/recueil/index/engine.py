@@ -11,7 +11,7 @@ first used.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,7 +39,12 @@ class EngineWriter(Protocol):
 
     def add(self, fields: dict[str, Any]) -> None: ...
     def add_prepared(self, prepared: Any) -> None:
-        """Add what the engine's ``prepare`` made of a record's fields (maybe in another process)."""
+        """Add what the engine's ``prepare_batch`` made of a record's fields (maybe in
+        another process)."""
+        ...
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Add the vocabulary words ``prepare_batch`` listed (written at commit)."""
         ...
 
     def update(self, fields: dict[str, Any]) -> None: ...
@@ -85,8 +90,10 @@ class Engine(Protocol):
     # rather than leaving it to the engine's own writer.
     parallel_analysis: bool
 
-    def prepare(self, fields: dict[str, Any]) -> Any:
-        """A record's fields as the engine's writer takes them (picklable, CPU-bound)."""
+    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
+        """Records' fields as the engine's writer takes them, and the vocabulary words the
+        writer must be given for them (``add_words``; [] when the index keeps them itself).
+        Picklable and CPU-bound: a rebuild runs it in --jobs processes."""
         ...
 
     def version(self) -> str: ...

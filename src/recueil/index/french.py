@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -171,67 +171,66 @@ def tokens(text: str, *, stem: bool = True) -> Iterator[Token]:
             position += 1
 
 
-# Word -> index term, and word -> spelling word, for every distinct word seen
-# by this process (bounded): a text is analysed with a few C-level passes.
-_TERMS: dict[str, str] = {}
-_SPELLINGS: dict[str, str] = {}
-MAX_CACHED = 500_000
+class _ChunkTerms(dict[str, str]):
+    """Space-separated chunk of text ("l'école," "(CLAS)") -> its index terms joined by
+    spaces ('' for none), filled as chunks are met (bounded); chunks met for the first
+    time are also listed in ``new`` while a rebuild collects them (its vocabulary)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] | None = None
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= MAX_CACHED_CHUNKS:
+            self.clear()
+        if self.new is not None:
+            self.new.append(chunk)
+        value = self[chunk] = " ".join(filter(None, map(_term, WORD_RE.findall(chunk))))
+        return value
 
 
-def _index_terms(words: list[str]) -> list[str]:
-    """``normalise_word`` of each word, the stems computed in one call."""
-    folded = list(map(fold_word, words))
-    kept = [w for w in folded if w and w not in STOP_WORDS and not w.isdigit()]
-    table = plurals.table()
-    stems = {
-        w: table.get(w) or stemmed
-        for w, stemmed in zip(kept, _bulk_stemmer.stemWords(kept), strict=True)
-    }
-    return [stems.get(w) or ("" if not w or w in STOP_WORDS else w) for w in folded]
+MAX_CACHED_CHUNKS = 300_000
+# A text is split at white space (no word holds any) and each chunk looked up once.
+_CHUNKS = _ChunkTerms()
 
 
-def _fill(
-    cache: dict[str, str], words: Iterable[str], analyse: Callable[[list[str]], list[str]]
-) -> None:
-    missing = set(words).difference(cache)
-    if not missing:
-        return
-    if len(cache) + len(missing) > MAX_CACHED:
-        cache.clear()
-        missing = set(words)
-    ordered = list(missing)
-    cache.update(zip(ordered, analyse(ordered), strict=True))
+def _term(word: str) -> str:
+    return _normalise(word, True)
 
 
-def _spellings(words: list[str]) -> list[str]:
-    return list(map(_spelling, words))
+def collect_new_chunks(collect: bool = True) -> None:
+    """Start (or stop) listing the chunks of text this process meets for the first time;
+    the chunks met so far are forgotten, so that every chunk is reported once."""
+    _CHUNKS.clear()
+    _CHUNKS.new = [] if collect else None
+
+
+def new_chunks() -> list[str]:
+    """The chunks met for the first time since the last call (see ``collect_new_chunks``)."""
+    found = _CHUNKS.new or []
+    if _CHUNKS.new is not None:
+        _CHUNKS.new = []
+    return found
 
 
 def terms(text: str, *, stem: bool = True) -> list[str]:
     """Just the index terms of a text, in order."""
-    words = WORD_RE.findall(text)
     if not stem:
-        return [term for word in words if (term := _normalise(word, False))]
-    _fill(_TERMS, words, _index_terms)
-    return list(filter(None, map(_TERMS.__getitem__, words)))
+        return [term for word in WORD_RE.findall(text) if (term := _normalise(word, False))]
+    return " ".join(filter(None, map(_CHUNKS.__getitem__, text.split()))).split()
 
 
 def joined_terms(text: str) -> str:
-    """``terms(text)`` separated by single spaces (no term holds one), for the index writer."""
-    words = WORD_RE.findall(text)
-    _fill(_TERMS, words, _index_terms)
-    return " ".join(filter(None, map(_TERMS.__getitem__, words)))
+    """``terms(text)`` separated by single spaces (no term holds one), for the index writer:
+    a few C-level passes over the text's chunks once they are known."""
+    return " ".join(filter(None, map(_CHUNKS.__getitem__, text.split())))
 
 
-def joined_text_terms(text: str) -> tuple[str, str]:
-    """``joined_terms(text)`` and the text's distinct spelling words, space-separated,
-    from one split of the text: what a document's text gives the index writer."""
-    words = WORD_RE.findall(text)
-    distinct = dict.fromkeys(words)
-    _fill(_TERMS, distinct, _index_terms)
-    _fill(_SPELLINGS, distinct, _spellings)
-    spellings = dict.fromkeys(filter(None, map(_SPELLINGS.__getitem__, distinct)))
-    return " ".join(filter(None, map(_TERMS.__getitem__, words))), " ".join(spellings)
+def spellings(chunks: Iterable[str]) -> set[str]:
+    """The spelling words (``spelling_word``) of space-separated chunks of text."""
+    found = set(map(spelling_word, WORD_RE.findall(" ".join(chunks))))
+    found.discard("")
+    return found
 
 
 def fold_pattern(pattern: str) -> str:

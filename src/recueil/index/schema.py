@@ -14,7 +14,7 @@ from recueil.index import french
 if TYPE_CHECKING:
     from recueil.index.catalogue_records import IndexRecord
 
-SCHEMA_VERSION = 2  # bump on any change of fields: an index built otherwise needs a rebuild
+SCHEMA_VERSION = 3  # bump on any change of fields: an index built otherwise needs a rebuild
 LANGUAGE = "fr"
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
@@ -25,7 +25,7 @@ TEXT_FIELDS = ("title", "text", "entities", "source", "keywords")
 # Exact keys (french.keyword): filters, facets and `theme:`, `cite:`, `type:` queries.
 KEYWORD_FIELDS = ("themes", "cite", "doc_type")
 # Whole words with their accents, beside the stemmed "text" field: "did you
-# mean" and wildcards draw from it.
+# mean" and wildcards draw from it (Whoosh: a field; tantivy: ``vocabulary.py``).
 SPELLING_FIELD = "spell_text"
 # Acronyms and codes of the title and text as written (``french.codes``), space-separated.
 CODES_FIELD = "codes"

@@ -175,10 +175,13 @@ class IndexSearcher:
         found = near(words, folded, SUGGEST_DISTANCE)
         if not found:
             return None
-        frequency = self._searcher.doc_frequency
-        candidates = [(distance, words[key]) for distance, key in found]
-        best = min(candidates, key=lambda c: (c[0], -frequency(SPELLING_FIELD, c[1]), c[1]))
-        return best[1]
+        # A word left by documents deleted since the last rebuild finds nothing: not offered.
+        candidates = [(d, -n, words[key]) for d, key in found if (n := self._frequency(words[key]))]
+        return min(candidates)[2] if candidates else None
+
+    def _frequency(self, word: str) -> int:
+        """How many documents hold a word's index term: the same count on every engine."""
+        return self._searcher.doc_frequency("text", french.normalise_word(word))
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents sharing the most distinctive words (tf-idf) of one document."""

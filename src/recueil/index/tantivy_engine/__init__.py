@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
+from recueil.index import french, vocabulary
 from recueil.index.tantivy_engine.schema import (
     TOKENIZER,
     analyzer,
@@ -72,28 +74,39 @@ def _readable_view(folder: Path) -> Path:
 
 
 class TantivyWriter:
-    def __init__(self, writer: tantivy.IndexWriter) -> None:
-        self._writer = writer
+    """Writes one generation; the vocabulary words of what it adds are merged into the
+    generation's vocabulary file just before each commit."""
+
+    def __init__(self, writer: tantivy.IndexWriter, folder: Path) -> None:
+        self._writer, self._folder = writer, folder
+        self._words: set[str] = set()
+        self._chunks: set[str] = set()  # of the texts added one by one
 
     def add(self, fields: dict[str, Any]) -> None:
         self._writer.add_document(to_document(prepare(fields)))
+        self._chunks.update((fields.get("text") or "").split())
 
     def add_prepared(self, prepared: dict[str, Any]) -> None:
         self._writer.add_document(to_document(prepared))
 
+    def add_words(self, words: Iterable[str]) -> None:
+        self._words.update(words)
+
     def update(self, fields: dict[str, Any]) -> None:
         self._writer.delete_documents_by_term("id", int(fields["id"]))
-        self._writer.add_document(to_document(prepare(fields)))
+        self.add(fields)
 
     def delete(self, doc_id: int) -> None:
         self._writer.delete_documents_by_term("id", doc_id)
 
     def commit(self) -> None:
         try:
+            vocabulary.merge(self._folder, self._words | french.spellings(self._chunks))
+            self._words, self._chunks = set(), set()
             self._writer.commit()
             # tantivy also collects after its merges; this catches what a crash left.
             self._writer.garbage_collect_files()
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             self.cancel()
             raise SearchIndexError(f"cannot write the search index: {exc}") from exc
         self._writer.wait_merging_threads()  # finishes merges, releases the lock
@@ -121,15 +134,18 @@ def _writer(folder: Path, wait: float, heap: int, threads: int) -> TantivyWriter
             time.sleep(RETRY_DELAY)
             continue
         writer.garbage_collect_files()  # what a killed writer may have left
-        return TantivyWriter(writer)
+        return TantivyWriter(writer, folder)
 
 
 class TantivyEngine:
     name = "tantivy"
     parallel_analysis = True
 
-    def prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return prepare(fields)
+    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
+        # Each process reports the chunks it meets first (``bulk.feed`` clears its
+        # caches when a rebuild starts): their words are the generation's vocabulary.
+        prepared = [prepare(fields) for fields in batch]
+        return prepared, sorted(french.spellings(french.new_chunks()))
 
     def version(self) -> str:
         from importlib.metadata import version

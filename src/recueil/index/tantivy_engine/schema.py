@@ -6,7 +6,9 @@ joined by spaces (no term holds ASCII white space, see ``french.fold_word``),
 and tantivy's whitespace tokenizer (far cheaper than a regex one) indexes
 them with the same positions as Whoosh does. Both engines therefore hold
 exactly the same terms.
-What a hit shows is stored once, as JSON, in ``payload``.
+What a hit shows is stored once, as JSON, in ``payload``. The words of the
+texts as written (for "did you mean" and wildcards) are not a field of each
+document but the generation's vocabulary file (``index.vocabulary``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import tantivy
 from recueil.index import french
 from recueil.index.schema import (
     CODES_FIELD,
-    SPELLING_FIELD,
     STORED_FIELDS,
     TEXT_FIELDS,
     stamp_digest,
@@ -42,7 +43,6 @@ def build_schema() -> tantivy.Schema:
         builder.add_integer_field(name, indexed=name != "stamp", fast=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
-    builder.add_text_field(SPELLING_FIELD, tokenizer_name=TOKENIZER, index_option="basic")
     builder.add_text_field(CODES_FIELD, tokenizer_name=TOKENIZER, index_option="freq")
     for name in FAST_TEXT_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
@@ -55,7 +55,7 @@ def prepare(fields: dict[str, Any]) -> dict[str, Any]:
     texts = {name: french.joined_terms(fields[name])
              for name in TEXT_FIELDS if name != "text" and fields.get(name)}  # fmt: skip
     if fields.get("text"):
-        texts["text"], texts[SPELLING_FIELD] = french.joined_text_terms(fields["text"])
+        texts["text"] = french.joined_terms(fields["text"])
     if fields.get(CODES_FIELD):
         texts[CODES_FIELD] = fields[CODES_FIELD]  # codes, space-separated
     payload = {name: fields.get(name) for name in STORED_FIELDS}

@@ -9,10 +9,13 @@ from typing import Any
 
 import tantivy
 
+from recueil.index import french
 from recueil.index.engine import EngineResult
 from recueil.index.plan import MAX_ID, Plan, literal_prefix, pattern_regex
+from recueil.index.schema import SPELLING_FIELD
 from recueil.index.tantivy_engine.query import to_query, with_filter
 from recueil.index.tantivy_engine.schema import INTEGER_FIELDS, stored
+from recueil.index.vocabulary import Vocabulary
 
 FACET_FIELDS = {"themes": "themes", "cites": "cite_name", "types": "doc_type", "years": "year"}
 FACET_SIZE = 10_000
@@ -39,13 +42,18 @@ class TantivySearcher:
     thread_safe = True
 
     def __init__(
-        self, index: tantivy.Index, folder: Path, refresh_view: Callable[[], object]
+        self,
+        index: tantivy.Index,
+        folder: Path,
+        refresh_view: Callable[[], object],
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self._folder, self._refresh_view = folder, refresh_view
         self._stamp = commit_stamp(folder)  # before the searcher: never newer than it
         self._index = index  # kept alive as long as its searcher
         self._schema = index.schema
         self._searcher = index.searcher()
+        self._vocabulary = vocabulary or Vocabulary(folder)
 
     def is_current(self) -> bool:
         return commit_stamp(self._folder) == self._stamp
@@ -55,12 +63,17 @@ class TantivySearcher:
             return self
         self._refresh_view()  # a read-only home: links to the new segment files
         self._index.reload()
-        return TantivySearcher(self._index, self._folder, self._refresh_view)
+        return TantivySearcher(
+            self._index, self._folder, self._refresh_view, self._vocabulary.current()
+        )
 
     def close(self) -> None:
         pass  # tantivy releases its files when the objects go
 
     def terms(self, field: str, prefix: str) -> Iterator[str]:
+        if field == SPELLING_FIELD:
+            yield from self._vocabulary.with_prefix(prefix)
+            return
         for term, _ in self._searcher.terms_with_prefix(field, prefix):
             yield term
 
@@ -70,6 +83,12 @@ class TantivySearcher:
         return [t for t in self.terms(field, literal_prefix(pattern)) if regex.fullmatch(t)]
 
     def doc_frequency(self, field: str, term: str) -> int:
+        if field == SPELLING_FIELD:
+            # The vocabulary keeps the words of deleted documents until the next rebuild:
+            # a word counts the documents of its index term.
+            if term not in self._vocabulary:
+                return 0
+            field, term = "text", french.normalise_word(term)
         value: Any = int(term) if field in INTEGER_FIELDS else term
         return int(self._searcher.doc_freq(field, value))
 

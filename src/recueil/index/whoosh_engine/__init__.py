@@ -6,6 +6,7 @@ The only package of recueil that imports whoosh.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ class WhooshWriter:
     def add_prepared(self, prepared: dict[str, Any]) -> None:
         self._writer.add_document(**prepared)
 
+    def add_words(self, words: Iterable[str]) -> None:
+        pass  # the spelling words are a field of each document (spelling=True)
+
     def update(self, fields: dict[str, Any]) -> None:
         self._writer.update_document(**fields)
 
@@ -59,8 +63,8 @@ class WhooshEngine:
     # Whoosh analyses inside its writer; its own multiprocess writer uses --jobs.
     parallel_analysis = False
 
-    def prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return fields
+    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
+        return list(batch), []
 
     def version(self) -> str:
         return str(whoosh.versionstring())
