@@ -14,11 +14,13 @@ import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from recueil.errors import EngineUnavailableError
 from recueil.index.plan import Plan
-from recueil.index.term_cache import Entry
+
+if TYPE_CHECKING:  # a search does not load the rebuild's cache (sqlite3, hashlib)
+    from recueil.index.term_cache import Entry
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "tantivy"  # the engine of a new home; an existing home keeps its own

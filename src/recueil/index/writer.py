@@ -21,9 +21,9 @@ from recueil.errors import IndexLockedError, IndexMissingError, SearchIndexError
 from recueil.index import bulk, generations
 from recueil.index.catalogue_records import all_ids, catalogue_stamps, load_records
 from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
+from recueil.index.reports import SyncReport
 from recueil.index.schema import stamp_digest, to_fields
 from recueil.index.term_cache import TermCache
-from recueil.index.types import SyncReport
 
 log = logging.getLogger(__name__)
 

@@ -7,20 +7,17 @@ IndexLockedError. Dead segment files are collected after each commit.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
-from recueil.index import french, term_cache, vocabulary
+from recueil.index import french, vocabulary
 from recueil.index.engine import PreparedBatch
 from recueil.index.tantivy_engine.schema import (
     TOKENIZER,
@@ -30,7 +27,9 @@ from recueil.index.tantivy_engine.schema import (
     to_document,
 )
 from recueil.index.tantivy_engine.searcher import TantivySearcher
-from recueil.index.term_cache import Entry
+
+if TYPE_CHECKING:
+    from recueil.index.term_cache import Entry
 
 BULK_HEAP = 256_000_000  # bytes, shared by the indexing threads of a rebuild
 UPDATE_HEAP = 50_000_000
@@ -62,6 +61,10 @@ def _readable_view(folder: Path) -> Path:
         return folder
     view = _VIEWS.get(folder)
     if view is None:
+        import atexit
+        import shutil
+        import tempfile
+
         view = _VIEWS[folder] = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
         atexit.register(shutil.rmtree, view, True)
     names = {p.name for p in folder.iterdir() if not p.name.startswith(".tantivy")}
@@ -143,6 +146,8 @@ class TantivyEngine:
     parallel_analysis = True
 
     def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        from recueil.index import term_cache  # only a rebuild needs it (sqlite3, hashlib)
+
         prepared: list[Any] = []
         fresh: list[Entry] = []
         for fields in batch:

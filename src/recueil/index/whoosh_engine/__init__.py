@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import whoosh
 from whoosh import index as whoosh_index
@@ -17,9 +17,11 @@ from whoosh.index import LockError
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
 from recueil.index.engine import PreparedBatch
 from recueil.index.schema import stamp_digest
-from recueil.index.term_cache import Entry
 from recueil.index.whoosh_engine.schema import build_schema
 from recueil.index.whoosh_engine.searcher import WhooshSearcher
+
+if TYPE_CHECKING:
+    from recueil.index.term_cache import Entry
 
 # A rebuild uses every core up to two processes and this much memory per process
 # for its posting pools; below MP_THRESHOLD documents a single process is faster.
