@@ -227,6 +227,22 @@ def test_commands_never_exit_themselves() -> None:
         ), path
 
 
+def test_the_root_help_lists_every_command_with_its_short_help() -> None:
+    # Commands are attached on first use (a search loads no other command's module):
+    # the root help still loads them all and lists each with its short help.
+    import importlib
+
+    from recueil.cli import COMMAND_MODULES
+
+    listed = CliRunner().invoke(cli, ["--help"]).stdout
+    for module_name, names in COMMAND_MODULES.items():
+        for command in importlib.import_module(module_name).commands:
+            assert command.name in names
+            assert re.search(rf"^  {command.name}\s+\S", listed, re.MULTILINE), command.name
+            short = command.get_short_help_str(limit=45).rstrip(".")
+            assert short[:30] in " ".join(listed.split()), command.name
+
+
 def test_the_root_help_names_the_global_options() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0

@@ -188,6 +188,16 @@ def test_folding_by_table_equals_folding_by_unicode_decomposition(text: str) -> 
         assert french.spelling_word(word) == ("" if stop else lowered)
 
 
+def test_characters_folded_together_as_one_by_one() -> None:
+    # Latin, Greek, Cyrillic, combining marks, Latin extended additional, full-width
+    # forms, compatibility forms that decompose into a space and a mark.
+    codes = [*range(0x20, 0x600), *range(0x1E00, 0x2070), *range(0xFB00, 0xFB07),
+             *range(0xFE70, 0xFE80), *range(0xFF01, 0xFF5F)]  # fmt: skip
+    chars = [chr(code) for code in codes]
+    assert french.fold_each(chars) == [_reference_fold(c) for c in chars]
+    assert french.fold_each(chars) == [french.fold(c) for c in chars]
+
+
 # Separators a text is split at (white space of every kind), and characters that
 # only look like one (no-break space inside a word is white space to ``str.split``).
 _SEPARATORS = st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "  ", "-"])

@@ -14,7 +14,7 @@ from recueil.catalogue.db import Catalogue
 from recueil.config import Settings
 from recueil.errors import EngineUnavailableError, IndexOutdatedError, NotFoundError, QueryError
 from recueil.index import generations, info, rebuild, sync, update_documents
-from recueil.index.types import SyncReport
+from recueil.index.reports import SyncReport
 from recueil.search.service import run_search, similar
 from search_corpus import (  # noqa: F401
     SAMPLES,

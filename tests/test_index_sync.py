@@ -14,7 +14,7 @@ from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document, ThemeTag
 from recueil.config import Settings
 from recueil.index import delete_documents, generations, info, pending, sync, update_documents
-from recueil.index.types import SyncReport
+from recueil.index.reports import SyncReport
 from recueil.search.service import run_search
 from search_corpus import (  # noqa: F401
     SAMPLES,

@@ -260,20 +260,44 @@ def test_similar_documents(cfg: Settings, ids: dict[str, int]) -> None:
     assert missing.exit_code == 1 and "Error [E012]" in missing.stderr
 
 
-def test_search_loads_no_catalogue_nlp_or_pdf_library(cfg: Settings) -> None:
+# What a search never needs: the catalogue, NLP, PDF and record libraries, the web
+# site, the other commands' modules (and their packages' sub-modules).
+NOT_FOR_A_SEARCH = (
+    "spacy", "thinc", "pdfplumber", "pypdfium2", "sqlalchemy", "alembic", "pymarc",
+    "pytesseract", "platformdirs", "starlette", "uvicorn", "jinja2", "recueil.catalogue", "recueil.tagging", "recueil.ingest", "recueil.web",
+    "recueil.maintenance", "recueil.index.cli", "recueil.index.writer",
+)  # fmt: skip
+
+
+def loaded_by_the_program(*args: str) -> tuple[str, set[str]]:
+    """Run recueil as its installed program does (``recueil.cli:main``) in a fresh
+    process: its standard output and the modules it had loaded when it exited."""
     code = (
-        "import sys, recueil.cli\n"
-        "from click.testing import CliRunner\n"
-        f"r = CliRunner().invoke(recueil.cli.cli, ['--home', {str(cfg.home)!r}, 'search', 'PRE'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "assert 'Synthèse nationale' in r.stdout\n"
-        "heavy = [m for m in ('spacy', 'thinc', 'pdfplumber', 'pypdfium2', 'sqlalchemy', 'alembic',\n"
-        "         'pymarc', 'pytesseract', 'recueil.catalogue', 'recueil.tagging', 'recueil.ingest')\n"
-        "         if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))\n"
+        "from recueil.cli import main\n"
+        f"sys.argv = ['recueil', *{list(args)!r}]\n"
+        "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == ""
+    return done.stdout, set(done.stderr.split())
+
+
+def test_search_loads_only_what_a_search_needs(cfg: Settings) -> None:
+    from recueil.index.generations import live_engine_name
+
+    engine = live_engine_name(cfg.index_dir)
+    other = {"tantivy": "whoosh", "whoosh": "tantivy"}[str(engine)]
+    stdout, modules = loaded_by_the_program("--home", str(cfg.home), "search", "PRE")
+    assert "Synthèse nationale" in stdout
+    unwanted = {*NOT_FOR_A_SEARCH, other, f"recueil.index.{other}_engine"}
+    if engine == "tantivy":
+        unwanted.add("logging")  # nothing on the path logs (Whoosh itself imports logging)
+    assert engine in modules and f"recueil.index.{engine}_engine" in modules
+    assert {m for m in modules if any(m == u or m.startswith(f"{u}.") for u in unwanted)} == set()
+    # -v asks for the logs: then (and only then) logging is set up.
+    _, verbose = loaded_by_the_program("--home", str(cfg.home), "-v", "search", "PRE")
+    assert "logging" in verbose
 
 
 def test_search_command_runs_as_a_program(cfg: Settings, ids: dict[str, int]) -> None:

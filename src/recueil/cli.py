@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import importlib
-import logging
 from typing import Any
 
 import click
@@ -20,15 +19,12 @@ from recueil.cli_common import (
     ROOT_OPTIONS,
     AppContext,
     ExitCode,
-    configure_logging,
     global_options,
     pass_app,
 )
 from recueil.config import ENV_DATABASE_URL, ENV_HOME, ENV_THEMES, resolve_settings
 from recueil.errors import DiskFullError, RecueilError, UsageError
 from recueil.safetext import visible
-
-log = logging.getLogger("recueil")
 
 __all__ = ["AppContext", "cli", "main", "pass_app"]
 
@@ -73,6 +69,10 @@ COMMAND_MODULES = {
     "recueil.maintenance.cli": ("check", "backup", "restore"),
     "recueil.web.cli": ("serve",),
 }
+
+# Commands whose code logs nothing: the root does not load the logging module for
+# them unless -v or -q asks for it (a search starts faster).
+UNLOGGED_COMMANDS = frozenset({"search", "similar"})
 
 
 class RecueilGroup(click.Group):
@@ -132,7 +132,9 @@ class RecueilGroup(click.Group):
         except RecueilError as exc:
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:
-                log.exception("details")
+                import logging
+
+                logging.getLogger("recueil").exception("details")
             click.echo(visible(f"Error [{exc.code}]: {exc.message}"), err=True)
             if exc.hint:
                 click.echo(visible(f"Hint: {exc.hint}"), err=True)
@@ -176,7 +178,10 @@ def cli(
       recueil --home ~/recueil ingest corpus/
       recueil search "petite enfance" --theme parentalite
     """
-    configure_logging(verbose, quiet)
+    if verbose or quiet or ctx.invoked_subcommand not in UNLOGGED_COMMANDS:
+        from recueil.logs import configure_logging
+
+        configure_logging(verbose, quiet)
     settings = resolve_settings(home, database_url, theme_file)
     app = AppContext(
         settings, verbose, quiet, home=home, database_url=database_url, theme_file=theme_file

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 import re
-import sys
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -36,26 +34,6 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1
     USAGE = 2
-
-
-def configure_logging(verbose: int, quiet: bool) -> None:
-    """Logs on stderr: warnings by default, -v info, -vv debug, -q errors only."""
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    if quiet:
-        level = logging.ERROR
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger().setLevel(level)
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
-
-
-class VisibleFormatter(logging.Formatter):
-    """Log lines with terminal controls made visible (logs quote file names and titles)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        from recueil.safetext import visible
-
-        return visible(super().format(record))
 
 
 class AppContext:
@@ -95,6 +73,8 @@ class AppContext:
             self.close()
             self._catalogue = None
         if verbose or quiet:
+            from recueil.logs import configure_logging
+
             self.verbose += verbose
             self.quiet = self.quiet or quiet
             configure_logging(self.verbose, self.quiet)

@@ -9,7 +9,6 @@ raw control reaches a terminal); CSV neutralises spreadsheet formulas
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -115,6 +114,8 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str] | N
             out.write(json_safe(json.dumps(row, ensure_ascii=False, default=json_default)) + "\n")
         return
     if fmt == "csv":
+        import csv
+
         writer: csv.DictWriter[str] | None = None
         for row in rows:
             if writer is None:

@@ -22,10 +22,10 @@ documents. A ``QueryError`` is raised only for what cannot be searched.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from typing import NamedTuple
 
 from recueil.errors import QueryError
+from recueil.values import Value
 
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 20
@@ -47,53 +47,90 @@ FIELD_ALIASES = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Value):
     """A word as typed; ``span`` is where it sits in the query (for "did you mean")."""
 
+    __slots__ = ("field", "span", "text")
+    not_compared = ("span",)
     text: str
-    field: str | None = None
-    span: tuple[int, int] | None = dataclass_field(default=None, compare=False)
+    field: str | None
+    span: tuple[int, int] | None
+
+    def __init__(
+        self, text: str, field: str | None = None, span: tuple[int, int] | None = None
+    ) -> None:
+        self._set(text=text, field=field, span=span)
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(Value):
+    """Words in this order, ``slop`` other words allowed between them."""
+
+    __slots__ = ("field", "slop", "text")
     text: str
-    field: str | None = None
-    slop: int = 0
+    field: str | None
+    slop: int
+
+    def __init__(self, text: str, field: str | None = None, slop: int = 0) -> None:
+        self._set(text=text, field=field, slop=slop)
 
 
-@dataclass(frozen=True)
-class Wildcard:
+class Wildcard(Value):
+    """A word with ``*`` (any characters) or ``?`` (one character)."""
+
+    __slots__ = ("field", "pattern")
     pattern: str
-    field: str | None = None
+    field: str | None
+
+    def __init__(self, pattern: str, field: str | None = None) -> None:
+        self._set(pattern=pattern, field=field)
 
 
-@dataclass(frozen=True)
-class Fuzzy:
+class Fuzzy(Value):
+    """A word or the words up to ``distance`` edits from it."""
+
+    __slots__ = ("distance", "field", "text")
     text: str
-    field: str | None = None
-    distance: int = 1
+    field: str | None
+    distance: int
+
+    def __init__(self, text: str, field: str | None = None, distance: int = 1) -> None:
+        self._set(text=text, field=field, distance=distance)
 
 
-@dataclass(frozen=True)
-class And:
+class And(Value):
+    """Every child."""
+
+    __slots__ = ("children",)
     children: tuple[Node, ...]
 
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        self._set(children=children)
 
-@dataclass(frozen=True)
-class Or:
+
+class Or(Value):
+    """At least one child."""
+
+    __slots__ = ("children",)
     children: tuple[Node, ...]
 
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        self._set(children=children)
 
-@dataclass(frozen=True)
-class Not:
+
+class Not(Value):
+    """Without the child."""
+
+    __slots__ = ("child",)
     child: Node
 
+    def __init__(self, child: Node) -> None:
+        self._set(child=child)
 
-@dataclass(frozen=True)
-class MatchAll:
-    pass
+
+class MatchAll(Value):
+    """Every document (``*``)."""
+
+    __slots__ = ()
 
 
 Node = Term | Phrase | Wildcard | Fuzzy | And | Or | Not | MatchAll
@@ -104,8 +141,7 @@ _SLOP_RE = re.compile(r"~(\d+)")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 
 
-@dataclass
-class _Lexeme:
+class _Lexeme(NamedTuple):
     kind: str  # word, phrase, lparen, rparen, and, or, not, minus
     text: str
     start: int

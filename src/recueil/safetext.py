@@ -13,16 +13,25 @@ a leading single quote (OWASP "CSV injection"); numbers recueil itself holds
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 # Bidi marks, embeddings, overrides and isolates (and the Arabic letter mark).
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # C0 controls but tab and newline, DEL, C1 controls, line/paragraph separators.
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
-_UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}]")
-_UNSAFE_LINE = re.compile(f"[\t\n{_CONTROLS}{_BIDI}]")
+_UNSAFE = f"[{_CONTROLS}{_BIDI}]"
+_UNSAFE_LINE = f"[\t\n{_CONTROLS}{_BIDI}]"
 # What JSON leaves raw (json.dumps escapes C0 itself): C1, separators, bidi.
-_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
+_JSON_RAW = f"[\x7f-\x9f\u2028\u2029{_BIDI}]"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Each pattern compiled when first used: a command that prints no JSON does not
+    pay for compiling the JSON one (classes beyond Latin-1 are slow to compile)."""
+    return re.compile(pattern)
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,12 +43,12 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Every terminal control and bidi character as a visible escape; newlines and tabs kept."""
-    return _UNSAFE.sub(_escape, text)
+    return _compiled(_UNSAFE).sub(_escape, text)
 
 
 def visible_line(text: str) -> str:
     """The same for one table cell or progress label: newlines and tabs become spaces."""
-    return _UNSAFE_LINE.sub(lambda m: " " if m.group() in "\t\n" else _escape(m), text)
+    return _compiled(_UNSAFE_LINE).sub(lambda m: " " if m.group() in "\t\n" else _escape(m), text)
 
 
 def json_safe(serialised: str) -> str:
@@ -48,7 +57,7 @@ def json_safe(serialised: str) -> str:
     The parsed value is the exact text; only the bytes a terminal would act on change.
     These characters can only occur inside JSON strings, so the escape is always valid.
     """
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", serialised)
+    return _compiled(_JSON_RAW).sub(lambda m: f"\\u{ord(m.group()):04x}", serialised)
 
 
 def csv_cell(value: Any, text: str) -> str:

@@ -62,12 +62,18 @@ def percentile(values: list[float], share: float) -> float:
 # -- builds ---------------------------------------------------------------------
 
 
-def build_recueil(home: Path, engine: str = "tantivy") -> dict[str, float]:
-    """``index rebuild``: read the catalogue, write a new generation, swap it in."""
+def build_recueil(home: Path, engine: str = "tantivy", cached: bool = False) -> dict[str, float]:
+    """``index rebuild``: read the catalogue, write a new generation, swap it in.
+    ``cached``: keep the analysis cache of the previous rebuild (else it is removed first,
+    so that every text is analysed)."""
     from recueil.catalogue.db import open_catalogue
     from recueil.index import info, rebuild
+    from recueil.index.term_cache import FILE
 
     settings = resolve_settings(home=home)
+    if not cached:
+        for suffix in ("", "-wal", "-shm"):
+            (settings.index_dir / (FILE + suffix)).unlink(missing_ok=True)
     catalogue = open_catalogue(settings)
     started = time.perf_counter()
     count = rebuild(settings, catalogue, engine=engine)

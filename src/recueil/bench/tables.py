@@ -124,15 +124,21 @@ def builds(state: Run, found: dict[int, Any]) -> None:
             own_w = rate(value["recueil_whoosh"]["docs"], value["recueil_whoosh"]["seconds"])
             whoosh = rate(value["whoosh"]["docs"], value["whoosh"]["seconds"])
             versus = ratio(own_w, whoosh)
-        rows.append([f"{size:,}", own, tantivy, ratio(own, tantivy), own_w, whoosh, versus,
+        again = rate(value["recueil_cached"]["docs"], value["recueil_cached"]["seconds"])
+        rows.append([f"{size:,}", own, again, tantivy, ratio(own, tantivy),
+                     ratio(again, tantivy), own_w, whoosh, versus,
                      value["recueil"]["size_mb"], value["tantivy"]["size_mb"]])  # fmt: skip
-    headers = ["documents", "recueil rebuild (tantivy) docs/s", "bare tantivy docs/s",
-               "recueil / tantivy", "recueil rebuild (Whoosh) docs/s", "bare Whoosh docs/s",
+    headers = ["documents", "recueil rebuild (tantivy) docs/s", "again, texts cached, docs/s",
+               "bare tantivy docs/s", "recueil / tantivy", "again / tantivy",
+               "recueil rebuild (Whoosh) docs/s", "bare Whoosh docs/s",
                "recueil / Whoosh", "recueil MB", "tantivy MB"]  # fmt: skip
     notes = [
         "The bare engines get the same field values, prepared before the clock starts "
         "(bare tantivy analyses with its own Rust French analyzer). Whoosh is built up to "
-        f"{state.plan.bare_whoosh_max:,} documents only (it is slow)."
+        f"{state.plan.bare_whoosh_max:,} documents only (it is slow).",
+        "recueil's first rebuild starts without its analysis cache, so every text is "
+        "analysed; `again` rebuilds the same catalogue, whose unchanged texts the cache "
+        "holds (as after a re-tag, an engine switch or a repair).",
     ]
     _emit(state, "Index build, docs/s", notes, table(headers, rows))
 
@@ -197,8 +203,11 @@ def _target_rows(state: Run, size: int, value: dict[str, Any]) -> list[list[Any]
     builds, found = value["builds"], value["queries"]
     own = rate(builds["recueil"]["docs"], builds["recueil"]["seconds"])
     bare = rate(builds["tantivy"]["docs"], builds["tantivy"]["seconds"])
-    rows = [[size, "rebuild docs/s, tantivy: recueil / bare", ratio(own, bare), "≥ 0.67×",
-             own / bare >= 1 / 1.5 if bare else "–"]]  # fmt: skip
+    again = rate(builds["recueil_cached"]["docs"], builds["recueil_cached"]["seconds"])
+    rows = [[size, "rebuild docs/s, tantivy: recueil / bare (every text analysed)",
+             ratio(own, bare), "≥ 0.67×", own / bare >= 1 / 1.5 if bare else "–"],
+            [size, "rebuild docs/s, tantivy, again: recueil / bare (analysed texts cached)",
+             ratio(again, bare), "≥ 0.67×", again / bare >= 1 / 1.5 if bare else "–"]]  # fmt: skip
     if "recueil_whoosh" in builds:
         own_w = rate(builds["recueil_whoosh"]["docs"], builds["recueil_whoosh"]["seconds"])
         bare_w = rate(builds["whoosh"]["docs"], builds["whoosh"]["seconds"])

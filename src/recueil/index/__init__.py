@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from recueil.index.engine import DEFAULT_ENGINE, ENGINES
     from recueil.index.french import ANALYZER_ID
+    from recueil.index.reports import IndexInfo, SyncReport
     from recueil.index.schema import SCHEMA_VERSION
     from recueil.index.status import info
-    from recueil.index.types import Filters, IndexInfo, SyncReport
+    from recueil.index.types import Filters
     from recueil.index.writer import delete_documents, pending, rebuild, sync, update_documents
 
 _WHERE = {
@@ -30,8 +31,8 @@ _WHERE = {
     "SCHEMA_VERSION": "schema",
     "info": "status",
     "Filters": "types",
-    "IndexInfo": "types",
-    "SyncReport": "types",
+    "IndexInfo": "reports",
+    "SyncReport": "reports",
     "delete_documents": "writer",
     "pending": "writer",
     "rebuild": "writer",

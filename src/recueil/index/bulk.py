@@ -16,14 +16,14 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from recueil.index import french
 from recueil.index.catalogue_records import BATCH, IndexRecord, load_records
-from recueil.index.engine import Engine, EngineWriter, get_engine
+from recueil.index.engine import Engine, EngineWriter, PreparedBatch, get_engine
 from recueil.index.schema import to_fields
+from recueil.index.term_cache import Entry, TermCache
 
 Progress = Callable[[int, int], None]
 # Below this many documents starting worker processes costs more than it saves.
@@ -36,10 +36,13 @@ def default_jobs() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _prepare_batch(engine_name: str, records: list[IndexRecord]) -> tuple[list[Any], list[str]]:
+def _prepare_batch(
+    engine_name: str, records: list[IndexRecord], cached: dict[int, Entry]
+) -> PreparedBatch:
     """The engine's prepared documents of catalogue records (fields, codes, analysis),
-    and the vocabulary words they bring."""
-    return get_engine(engine_name).prepare_batch([to_fields(record) for record in records])
+    the vocabulary words they bring and the texts analysed now."""
+    fields = [to_fields(record) for record in records]
+    return get_engine(engine_name).prepare_batch(fields, cached)
 
 
 def jobs_for(engine: Engine, documents: int, jobs: int | None) -> int:
@@ -83,6 +86,10 @@ def _split(records: list[IndexRecord], parts: int) -> list[list[IndexRecord]]:
     return [records[i : i + size] for i in range(0, len(records), size)]
 
 
+def _entries(records: list[IndexRecord], cached: dict[int, Entry]) -> dict[int, Entry]:
+    return {r.id: cached[r.id] for r in records if r.id in cached}
+
+
 def feed(
     engine: Engine,
     writer: EngineWriter,
@@ -90,28 +97,36 @@ def feed(
     ids: Sequence[int],
     pool: Pool | None,
     progress: Progress | None = None,
+    cache: TermCache | None = None,
 ) -> int:
-    """Add every record of ``ids`` to ``writer``; return how many were added."""
+    """Add every record of ``ids`` to ``writer``; return how many were added. ``cache``:
+    the analysed texts of earlier rebuilds, given what this one analyses."""
     count = getattr(pool, "_processes", 1) if pool is not None else 1
-    done = 0
+    done = hits = 0
+    words: set[str] = set()
+    # Read first: the cache may be given up on later (a full disk) and forget them.
+    stored = cache.words() if cache is not None else []
 
-    def add(batch: tuple[list[Any], list[str]]) -> None:
-        nonlocal done
-        prepared, words = batch
-        writer.add_words(words)
-        for item in prepared:
+    def add(batch: PreparedBatch) -> None:
+        nonlocal done, hits
+        words.update(batch.words)
+        hits += len(batch.documents) - len(batch.fresh)
+        if cache is not None:
+            cache.put(batch.fresh)
+        for item in batch.documents:
             writer.add_prepared(item)
             done += 1
             if progress is not None:
                 progress(done, len(ids))
 
-    pending: deque[list[AsyncResult[tuple[list[Any], list[str]]]]] = deque()
+    pending: deque[list[AsyncResult[PreparedBatch]]] = deque()
     for records in _batches(session, ids):
+        cached = cache.get([r.id for r in records]) if cache is not None else {}
         if pool is None:
-            add(_prepare_batch(engine.name, records))
+            add(_prepare_batch(engine.name, records, cached))
             continue
         # The workers analyse the next batches while this process writes the oldest one.
-        pending.append([pool.apply_async(_prepare_batch, (engine.name, part))
+        pending.append([pool.apply_async(_prepare_batch, (engine.name, part, _entries(part, cached)))
                         for part in _split(records, count)])  # fmt: skip
         while len(pending) > IN_FLIGHT:
             for result in pending.popleft():
@@ -119,4 +134,9 @@ def feed(
     while pending:
         for result in pending.popleft():
             add(result.get())
+    if cache is not None:
+        cache.save_words(words, replace=not hits)
+    if hits:  # texts whose words were not looked at: the cache's words cover them
+        words.update(stored)
+    writer.add_words(words)
     return done

@@ -14,10 +14,13 @@ import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from recueil.errors import EngineUnavailableError
 from recueil.index.plan import Plan
+
+if TYPE_CHECKING:  # a search does not load the rebuild's cache (sqlite3, hashlib)
+    from recueil.index.term_cache import Entry
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "tantivy"  # the engine of a new home; an existing home keeps its own
@@ -32,6 +35,14 @@ class EngineResult:
     rows: list[tuple[dict[str, Any], float | None]]
     # facet name -> [(value, count)] (unsorted, may hold empty values)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+class PreparedBatch(NamedTuple):
+    """What ``Engine.prepare_batch`` makes of a batch of records (picklable)."""
+
+    documents: list[Any]  # for the writer's ``add_prepared``, in order
+    words: list[str]  # vocabulary words for the writer's ``add_words``
+    fresh: list[Entry]  # texts analysed now, for the analysis cache
 
 
 class EngineWriter(Protocol):
@@ -86,14 +97,15 @@ class EngineSearcher(Protocol):
 
 class Engine(Protocol):
     name: str
-    # Whether a rebuild analyses the text in --jobs processes (``prepare``)
-    # rather than leaving it to the engine's own writer.
+    # Whether a rebuild analyses the text in --jobs processes (``prepare_batch``),
+    # with the analysis cache (``term_cache``), rather than in the engine's writer.
     parallel_analysis: bool
 
-    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
-        """Records' fields as the engine's writer takes them, and the vocabulary words the
-        writer must be given for them (``add_words``; [] when the index keeps them itself).
-        Picklable and CPU-bound: a rebuild runs it in --jobs processes."""
+    def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        """Records' fields as the engine's writer takes them, the vocabulary words the
+        writer must be given for them ([] when the index keeps them itself), and the
+        texts analysed now. ``cached``: the analysis cache's entries of these records.
+        CPU-bound: a rebuild runs it in --jobs processes."""
         ...
 
     def version(self) -> str: ...

@@ -90,16 +90,24 @@ def _unicode_fold(text: str) -> str:
     return _APOS_RE.sub("'", stripped.translate(_LIGATURES))
 
 
+def fold_each(chars: Iterable[str]) -> list[str]:
+    """``fold`` of each character on its own, computed in one pass over them all (the
+    tables below cost a search command a few passes, not one per character). A NUL
+    between two characters keeps them apart: folding leaves it as it is, and no
+    decomposition, case mapping or mark reordering crosses it."""
+    return _unicode_fold("\x00".join(chars)).split("\x00")
+
+
 @lru_cache(maxsize=1)
 def _latin() -> dict[int, str]:
     """Latin letters with diacritics, ligatures and typographic apostrophes -> their
     fold, each on its own: a table look-up per character instead of NFKD."""
-    found: dict[int, str] = {}
-    for code in [*range(0xC0, 0x250), *map(ord, APOSTROPHES)]:
-        folded = _unicode_fold(chr(code))
-        if folded.isascii() and not any(c.isspace() for c in folded):
-            found[code] = folded
-    return found
+    chars = [chr(code) for code in (*range(0xC0, 0x250), *map(ord, APOSTROPHES))]
+    return {
+        ord(char): folded
+        for char, folded in zip(chars, fold_each(chars), strict=True)
+        if folded.isascii() and not any(c.isspace() for c in folded)
+    }
 
 
 def fold(text: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -180,6 +179,8 @@ def publish(root: Path, generation: Path) -> None:
 
 def collect_garbage(root: Path) -> int:
     """Remove generations other than the live one (call under the rebuild lock)."""
+    import shutil
+
     live = current_generation(root)
     removed = 0
     for path in root.glob(f"{PREFIX}*"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recueil.config import Settings
 from recueil.index import generations
-from recueil.index.types import IndexInfo
+from recueil.index.reports import IndexInfo
 
 
 def info(settings: Settings) -> IndexInfo:

@@ -1,43 +1,37 @@
-"""Filters over the index's fields, and what the index reports about itself and a sync."""
+"""Filters over the index's fields (what the index reports is in ``reports.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from recueil.values import Value
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Value):
     """Restrictions on the keyword and date fields that do not change the ranking.
 
     Values of one filter are OR-ed; the search layer plans them (``search.planner``).
+    A ``Value`` rather than a dataclass: each search command loads it.
     """
 
-    themes: tuple[str, ...] = ()
-    cites: tuple[str, ...] = ()
-    doc_types: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    __slots__ = ("cites", "date_from", "date_to", "doc_types", "themes", "years")
+    themes: tuple[str, ...]
+    cites: tuple[str, ...]
+    doc_types: tuple[str, ...]
+    years: tuple[int, ...]
+    date_from: dt.date | None
+    date_to: dt.date | None
 
-
-@dataclass(frozen=True)
-class IndexInfo:
-    path: str
-    generation: str
-    engine: str
-    schema_version: int
-    analyzer: str
-    built_at: str
-    documents: int
-    deleted: int
-    segments: int
-    size_bytes: int
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
+    def __init__(
+        self,
+        themes: tuple[str, ...] = (),
+        cites: tuple[str, ...] = (),
+        doc_types: tuple[str, ...] = (),
+        years: tuple[int, ...] = (),
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> None:
+        self._set(
+            themes=themes, cites=cites, doc_types=doc_types, years=years,
+            date_from=date_from, date_to=date_to,
+        )  # fmt: skip

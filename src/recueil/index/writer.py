@@ -21,8 +21,9 @@ from recueil.errors import IndexLockedError, IndexMissingError, SearchIndexError
 from recueil.index import bulk, generations
 from recueil.index.catalogue_records import all_ids, catalogue_stamps, load_records
 from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
+from recueil.index.reports import SyncReport
 from recueil.index.schema import stamp_digest, to_fields
-from recueil.index.types import SyncReport
+from recueil.index.term_cache import TermCache
 
 log = logging.getLogger(__name__)
 
@@ -150,15 +151,22 @@ def _build(
         ids = all_ids(session)
     # The analysing processes are forked before the writer's threads start.
     jobs = bulk.jobs_for(engine, len(ids), procs)
+    cache = TermCache(generation.parent) if engine.parallel_analysis else None
     with bulk.workers(jobs) as pool, catalogue.session() as session:
         writer = engine.bulk_writer(generation, len(ids), procs)
         done = 0
 
         def work(w: EngineWriter) -> None:
             nonlocal done
-            done = bulk.feed(engine, w, session, ids, pool, progress)
+            done = bulk.feed(engine, w, session, ids, pool, progress, cache)
 
-        _commit(writer, work)
+        try:
+            _commit(writer, work)
+            if cache is not None:
+                cache.keep_only(ids)
+        finally:
+            if cache is not None:
+                cache.close()
     return done
 
 

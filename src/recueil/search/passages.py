@@ -170,11 +170,10 @@ def _variants(plain: bool = False) -> dict[str, str]:
     """Folded letter(s) -> the characters that fold to them (Latin ranges, full-width);
     ``plain``: only those of ``PLAIN`` (a regex of them compiles several times faster)."""
     found: dict[str, str] = {}
-    chars = [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00),
+    codes = [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00),
              *range(0xFF10, 0xFF5B)]  # fmt: skip
-    for code in chars:
-        char = chr(code)
-        folded = french.fold(char)
+    chars = list(map(chr, codes))
+    for char, folded in zip(chars, french.fold_each(chars), strict=True):
         if folded and folded.isalnum() and (not plain or _plain(char)):
             found[folded] = found.get(folded, "") + char
     return found

@@ -7,21 +7,39 @@ from typing import Any
 
 from recueil.index.types import Filters
 from recueil.querylang import Node
+from recueil.values import Value
 
 SORTS = ("relevance", "date", "oldest", "title")
 
 __all__ = ["SORTS", "Filters", "Hit", "SearchRequest", "SearchResult"]
 
 
-@dataclass(frozen=True)
-class SearchRequest:
+class SearchRequest(Value):
+    """One search: the parsed query (None: every document), filters, order and page."""
+
+    __slots__ = ("facets", "filters", "limit", "page", "passages", "query", "sort")
     query: Node | None
-    filters: Filters = field(default_factory=Filters)
-    sort: str = "relevance"
-    page: int = 1
-    limit: int | None = 10  # None: every hit
-    facets: bool = True
-    passages: bool = True
+    filters: Filters
+    sort: str
+    page: int
+    limit: int | None  # None: every hit
+    facets: bool
+    passages: bool
+
+    def __init__(
+        self,
+        query: Node | None,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        limit: int | None = 10,
+        facets: bool = True,
+        passages: bool = True,
+    ) -> None:
+        self._set(
+            query=query, filters=filters if filters is not None else Filters(), sort=sort,
+            page=page, limit=limit, facets=facets, passages=passages,
+        )  # fmt: skip
 
 
 @dataclass

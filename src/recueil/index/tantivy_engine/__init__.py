@@ -7,20 +7,18 @@ IndexLockedError. Dead segment files are collected after each commit.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
 from recueil.index import french, vocabulary
+from recueil.index.engine import PreparedBatch
 from recueil.index.tantivy_engine.schema import (
     TOKENIZER,
     analyzer,
@@ -29,6 +27,9 @@ from recueil.index.tantivy_engine.schema import (
     to_document,
 )
 from recueil.index.tantivy_engine.searcher import TantivySearcher
+
+if TYPE_CHECKING:
+    from recueil.index.term_cache import Entry
 
 BULK_HEAP = 256_000_000  # bytes, shared by the indexing threads of a rebuild
 UPDATE_HEAP = 50_000_000
@@ -60,6 +61,10 @@ def _readable_view(folder: Path) -> Path:
         return folder
     view = _VIEWS.get(folder)
     if view is None:
+        import atexit
+        import shutil
+        import tempfile
+
         view = _VIEWS[folder] = Path(tempfile.mkdtemp(prefix="recueil-index-view-"))
         atexit.register(shutil.rmtree, view, True)
     names = {p.name for p in folder.iterdir() if not p.name.startswith(".tantivy")}
@@ -140,11 +145,22 @@ class TantivyEngine:
     name = "tantivy"
     parallel_analysis = True
 
-    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
-        # Each process reports the chunks it meets first (``bulk.feed`` clears its
-        # caches when a rebuild starts): their words are the generation's vocabulary.
-        prepared = [prepare(fields) for fields in batch]
-        return prepared, sorted(french.spellings(french.new_chunks()))
+    def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        from recueil.index import term_cache  # only a rebuild needs it (sqlite3, hashlib)
+
+        prepared: list[Any] = []
+        fresh: list[Entry] = []
+        for fields in batch:
+            text = fields.get("text") or ""
+            terms = term_cache.unpack(cached.get(int(fields["id"])), text)
+            if terms is None:
+                terms = french.joined_terms(text)
+                fresh.append(term_cache.pack(int(fields["id"]), text, terms))
+            prepared.append(prepare(fields, terms))
+        # Each process reports the chunks it meets first (``bulk.workers`` starts the
+        # listing): their words are the generation's vocabulary, with the analysis
+        # cache's words for the texts whose terms came from it.
+        return PreparedBatch(prepared, sorted(french.spellings(french.new_chunks())), fresh)
 
     def version(self) -> str:
         from importlib.metadata import version

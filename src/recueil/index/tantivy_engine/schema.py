@@ -50,12 +50,13 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def prepare(fields: dict[str, Any]) -> dict[str, Any]:
-    """The analysed values of a record (the CPU-bound part, picklable for other processes)."""
+def prepare(fields: dict[str, Any], text_terms: str | None = None) -> dict[str, Any]:
+    """The analysed values of a record (the CPU-bound part, picklable for other processes).
+    ``text_terms``: ``french.joined_terms`` of its text when already known."""
     texts = {name: french.joined_terms(fields[name])
              for name in TEXT_FIELDS if name != "text" and fields.get(name)}  # fmt: skip
     if fields.get("text"):
-        texts["text"] = french.joined_terms(fields["text"])
+        texts["text"] = french.joined_terms(fields["text"]) if text_terms is None else text_terms
     if fields.get(CODES_FIELD):
         texts[CODES_FIELD] = fields[CODES_FIELD]  # codes, space-separated
     payload = {name: fields.get(name) for name in STORED_FIELDS}

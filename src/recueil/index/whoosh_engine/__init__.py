@@ -8,16 +8,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
+from recueil.index.engine import PreparedBatch
 from recueil.index.schema import stamp_digest
 from recueil.index.whoosh_engine.schema import build_schema
 from recueil.index.whoosh_engine.searcher import WhooshSearcher
+
+if TYPE_CHECKING:
+    from recueil.index.term_cache import Entry
 
 # A rebuild uses every core up to two processes and this much memory per process
 # for its posting pools; below MP_THRESHOLD documents a single process is faster.
@@ -63,8 +67,8 @@ class WhooshEngine:
     # Whoosh analyses inside its writer; its own multiprocess writer uses --jobs.
     parallel_analysis = False
 
-    def prepare_batch(self, batch: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
-        return list(batch), []
+    def prepare_batch(self, batch: list[dict[str, Any]], cached: dict[int, Entry]) -> PreparedBatch:
+        return PreparedBatch(list(batch), [], [])
 
     def version(self) -> str:
         return str(whoosh.versionstring())
