@@ -12,7 +12,7 @@ from recueil.catalogue.db import Catalogue
 from recueil.catalogue.models import Document, Page
 from recueil.config import Settings
 from recueil.index import generations, rebuild, vocabulary
-from recueil.index.term_cache import FILE, TermCache, pack
+from recueil.index.term_cache import FILE, TermCache, pack, remove
 from recueil.search.service import run_search
 from search_corpus import TANTIVY_INSTALLED, sample_ids_fixture  # noqa: F401
 
@@ -95,8 +95,7 @@ def test_a_damaged_or_unusable_cache_does_not_stop_a_rebuild(
     rebuild(settings, catalogue, engine="tantivy")
     expected = snapshot(settings)
     path = settings.index_dir / FILE
-    for suffix in ("", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    remove(settings.index_dir)
     if damage == "garbage":
         path.write_bytes(b"not a database, " * 256)
     else:

@@ -67,13 +67,11 @@ def build_recueil(home: Path, engine: str = "tantivy", cached: bool = False) -> 
     ``cached``: keep the analysis cache of the previous rebuild (else it is removed first,
     so that every text is analysed)."""
     from recueil.catalogue.db import open_catalogue
-    from recueil.index import info, rebuild
-    from recueil.index.term_cache import FILE
+    from recueil.index import info, rebuild, term_cache
 
     settings = resolve_settings(home=home)
     if not cached:
-        for suffix in ("", "-wal", "-shm"):
-            (settings.index_dir / (FILE + suffix)).unlink(missing_ok=True)
+        term_cache.remove(settings.index_dir)
     catalogue = open_catalogue(settings)
     started = time.perf_counter()
     count = rebuild(settings, catalogue, engine=engine)

@@ -145,14 +145,17 @@ def fold_word(raw: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
-def _normalise(raw: str, stem_it: bool) -> str:
+def _analyse(raw: str, stem_it: bool) -> str:
     word = fold_word(raw)
     if not word or word in STOP_WORDS:
         return ""
     if stem_it and not word.isdigit():
         word = stem(word)
     return word
+
+
+# One word at a time (queries, passages); texts go through the tables below.
+_normalise = lru_cache(maxsize=200_000)(_analyse)
 
 
 def normalise_word(raw: str, *, stem: bool = True) -> str:
@@ -177,7 +180,7 @@ class _WordTerms(dict[str, str]):
     def __missing__(self, word: str) -> str:
         if len(self) >= MAX_CACHED_WORDS:
             self.clear()
-        value = self[word] = _normalise(word, True)
+        value = self[word] = _analyse(word, True)
         return value
 
 

@@ -39,11 +39,12 @@ def day_number(year: int, month: int, day: int) -> int:
     return year * 10000 + month * 100 + day
 
 
-def stamp_digest(stamp: str) -> int:
-    """A record's stamp as a 63-bit number (engines keep it as a fast integer)."""
+def digest(value: str) -> int:
+    """A string (a record's stamp, a text) as a 63-bit number: engines keep it as a fast
+    integer, SQLite as a signed one."""
     import hashlib  # loads OpenSSL: only paid by writers, not by every search command
 
-    return int.from_bytes(hashlib.blake2b(stamp.encode(), digest_size=8).digest()) >> 1
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest()) >> 1
 
 
 def to_fields(record: IndexRecord) -> dict[str, Any]:

@@ -14,7 +14,6 @@ without it (a warning says why) and the index is the same.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import zlib
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from recueil.index.french import ANALYZER_ID
+from recueil.index.schema import digest
 
 FILE = "analysis-cache.sqlite3"
 log = logging.getLogger(__name__)
@@ -41,20 +41,21 @@ class Entry(NamedTuple):
     terms: bytes  # zlib-compressed UTF-8
 
 
-def text_digest(text: str) -> int:
-    """A text's 63-bit digest (SQLite integers are signed)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest()) >> 1
-
-
 def pack(doc_id: int, text: str, terms: str) -> Entry:
-    return Entry(doc_id, text_digest(text), zlib.compress(terms.encode(), 1))
+    return Entry(doc_id, digest(text), zlib.compress(terms.encode(), 1))
 
 
 def unpack(entry: Entry | None, text: str) -> str | None:
     """The cached terms of ``text``, or ``None`` when the entry is missing or stale."""
-    if entry is None or entry.digest != text_digest(text):
+    if entry is None or entry.digest != digest(text):
         return None
     return zlib.decompress(entry.terms).decode()
+
+
+def remove(root: Path) -> None:
+    """Delete the cache file of an index folder (and SQLite's journal files beside it)."""
+    for suffix in ("", "-wal", "-shm"):
+        (root / (FILE + suffix)).unlink(missing_ok=True)
 
 
 class TermCache:
@@ -70,8 +71,7 @@ class TermCache:
                 "the analysis cache %s is unreadable (%s): starting afresh", self._path, exc
             )
             try:
-                for suffix in ("", "-wal", "-shm"):
-                    self._path.with_name(self._path.name + suffix).unlink(missing_ok=True)
+                remove(root)
                 self._db = self._open()
             except (OSError, sqlite3.DatabaseError) as again:
                 self._give_up(again)

@@ -44,13 +44,13 @@ def merge(folder: Path, words: Iterable[str]) -> None:
     new.discard("")
     if not new:
         return
-    existing = read_words(folder)
-    if new.issubset(existing):
+    existing = set(read_words(folder))
+    if new <= existing:
         return
     target = folder / FILE
     temporary = target.with_name(f".{FILE}.{os.getpid()}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(sorted(new.union(existing))))
+        handle.write("\n".join(sorted(new | existing)))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, target)

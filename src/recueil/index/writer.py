@@ -22,7 +22,7 @@ from recueil.index import bulk, generations
 from recueil.index.catalogue_records import all_ids, catalogue_stamps, load_records
 from recueil.index.engine import DEFAULT_ENGINE, Engine, EngineWriter, check_name, get_engine
 from recueil.index.reports import SyncReport
-from recueil.index.schema import stamp_digest, to_fields
+from recueil.index.schema import digest, to_fields
 from recueil.index.term_cache import TermCache
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def _write_ids(writer: EngineWriter, session: Session, ids: Iterable[int]) -> se
 def _differences(
     engine: Engine, generation: Path, session: Session
 ) -> tuple[list[int], list[int], list[int], int]:
-    wanted = {doc_id: stamp_digest(stamp) for doc_id, stamp in catalogue_stamps(session).items()}
+    wanted = {doc_id: digest(stamp) for doc_id, stamp in catalogue_stamps(session).items()}
     present = engine.stamps(generation)
     added = [i for i in wanted if i not in present]
     updated = [i for i, stamp in wanted.items() if i in present and present[i] != stamp]

@@ -58,9 +58,9 @@ def run_search(
 ) -> SearchOutcome:
     """Search the index; an empty query lists every document that passes the filters.
 
-    ``searcher``: by default the live index is opened for this call (a command);
-    a long-running process passes a ``LiveSearcher`` (opened once, following the
-    live index) or a searcher it holds open."""
+    ``searcher``: by default the index this process opened last is used while it is
+    still the live one, else the live index is opened (``searching``); a long-running
+    process may pass its own ``LiveSearcher`` or a searcher it holds open."""
     filters = filters or Filters()
     node = prepare(query, settings)
     if node is None and query.strip():

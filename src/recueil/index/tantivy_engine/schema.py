@@ -23,7 +23,7 @@ from recueil.index.schema import (
     CODES_FIELD,
     STORED_FIELDS,
     TEXT_FIELDS,
-    stamp_digest,
+    digest,
 )
 
 TOKENIZER = "recueil_terms"
@@ -61,7 +61,7 @@ def prepare(fields: dict[str, Any], text_terms: str | None = None) -> dict[str, 
         texts[CODES_FIELD] = fields[CODES_FIELD]  # codes, space-separated
     payload = {name: fields.get(name) for name in STORED_FIELDS}
     return {
-        "integers": {"id": int(fields["id"]), "stamp": stamp_digest(fields["stamp"]),
+        "integers": {"id": int(fields["id"]), "stamp": digest(fields["stamp"]),
                      **{name: int(fields[name]) for name in ("year", "day_min", "day_max")
                         if fields.get(name) is not None}},
         "texts": texts,

@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from recueil.errors import IndexDamagedError, IndexLockedError, SearchIndexError
 from recueil.index.engine import PreparedBatch
-from recueil.index.schema import stamp_digest
+from recueil.index.schema import digest
 from recueil.index.whoosh_engine.schema import build_schema
 from recueil.index.whoosh_engine.searcher import WhooshSearcher
 
@@ -40,7 +40,7 @@ class WhooshWriter:
         self._writer.add_document(**prepared)
 
     def add_words(self, words: Iterable[str]) -> None:
-        pass  # the spelling words are a field of each document (spelling=True)
+        """Nothing to keep apart: Whoosh's spelling field (``spelling=True``) holds them."""
 
     def update(self, fields: dict[str, Any]) -> None:
         self._writer.update_document(**fields)
@@ -102,7 +102,7 @@ class WhooshEngine:
         ix = _open(folder)
         with ix.reader() as reader:
             ids, stamps = reader.column_reader("id"), reader.column_reader("stamp")
-            found = {int(ids[n]): stamp_digest(stamps[n]) for n in reader.all_doc_ids()}
+            found = {int(ids[n]): digest(stamps[n]) for n in reader.all_doc_ids()}
         ix.close()
         return found
 
